@@ -1,0 +1,1 @@
+"""Alembic migrations of the altscope schema (run through altscope.store.migrate)."""

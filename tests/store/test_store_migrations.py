@@ -1,0 +1,85 @@
+"""Migrations bring a database to the schema of the models, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from altscope.store import migrate
+from altscope.store.db import make_engine
+
+TABLES = {
+    "outputs",
+    "identifiers",
+    "authors",
+    "groups",
+    "group_outputs",
+    "sources",
+    "actors",
+    "evidence",
+    "mentions",
+    "metric_snapshots",
+    "cursors",
+}
+
+
+@pytest.fixture
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database that was never migrated, on the configured backend."""
+    postgres = request.getfixturevalue("_postgres")
+    if postgres is None:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"{postgres.prefix}_empty"
+    postgres._execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres.url_of(name)
+    finally:
+        postgres.drop(name)
+
+
+def test_fixture_database_is_at_head(db_url: str) -> None:
+    assert migrate.current(db_url) == migrate.head()
+
+
+def test_models_and_migrations_do_not_drift(db_url: str) -> None:
+    assert migrate.diff(db_url) == []
+
+
+def test_drift_is_noticed(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP INDEX ix_mentions_output_id_occurred_at"))
+    engine.dispose()
+    differences = migrate.diff(db_url)
+    assert any("ix_mentions_output_id_occurred_at" in repr(d) for d in differences)
+
+
+def test_upgrade_from_nothing_then_again(empty_db_url: str) -> None:
+    assert migrate.current(empty_db_url) is None
+
+    first = migrate.upgrade(empty_db_url)
+    assert first.before is None
+    assert first.after == migrate.head()
+    assert [r.id for r in first.applied][-1] == migrate.head()
+    assert "initial" in first.applied[0].message
+
+    engine = make_engine(empty_db_url)
+    assert set(inspect(engine).get_table_names()) >= TABLES
+    engine.dispose()
+    assert migrate.diff(empty_db_url) == []
+
+    second = migrate.upgrade(empty_db_url)
+    assert second.before == second.after == migrate.head()
+    assert second.applied == []
+
+
+def test_sqlite_uses_wal_and_foreign_keys(sqlite_url: str) -> None:
+    engine = make_engine(sqlite_url)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    engine.dispose()
