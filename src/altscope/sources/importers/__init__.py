@@ -21,7 +21,7 @@ from altscope.sources.importers.base import (
     read_bytes,
 )
 from altscope.sources.importers.bibtex import read_bibtex
-from altscope.sources.importers.csvfile import read_csv
+from altscope.sources.importers.csvfile import IDENTIFIER_ROLES, column_role, read_csv
 from altscope.sources.importers.idlist import read_identifier_list
 from altscope.sources.importers.orcid import read_orcid_works
 from altscope.sources.importers.ris import read_ris
@@ -93,11 +93,13 @@ def detect_format(path: Path, text: str) -> str:
         return by_extension
     if _RIS_START.search(head):
         return "ris"
-    first_line = head.split("\n", 1)[0]
-    if any(sep in first_line for sep in (",", ";", "\t")) and re.search(
-        r"(?i)\b(doi|pmid|pmcid|arxiv|isbn|identifier|url|title)\b", first_line
-    ):
-        return "tsv" if "\t" in first_line and "," not in first_line else "csv"
+    first_line = next(
+        (line for line in head.split("\n") if line.strip() and not line.startswith("#")), ""
+    )
+    for delimiter, name in ((",", "csv"), (";", "csv"), ("\t", "tsv")):
+        cells = first_line.split(delimiter)
+        if len(cells) > 1 and any(column_role(cell) in IDENTIFIER_ROLES for cell in cells):
+            return name
     return "ids"
 
 

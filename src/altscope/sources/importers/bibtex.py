@@ -95,7 +95,7 @@ def _entry_head(raw: str) -> str:
 
 def _record(entry: Entry, line: int, end_line: int) -> ImportRecord:
     fields = {key.lower(): field.value for key, field in entry.fields_dict.items()}
-    identifiers = _identifiers(fields)
+    identifiers = _identifiers(fields, entry.entry_type.lower())
     if not identifiers:
         return ImportRecord(
             line=line,
@@ -107,8 +107,8 @@ def _record(entry: Entry, line: int, end_line: int) -> ImportRecord:
     )
 
 
-def _identifiers(fields: dict[str, object]) -> list[IdRef]:
-    fields = {key: _verbatim(value) for key, value in fields.items() if key in _ID_FIELDS}
+def _identifiers(all_fields: dict[str, object], entry_type: str) -> list[IdRef]:
+    fields = {key: _verbatim(value) for key, value in all_fields.items() if key in _ID_FIELDS}
     refs: list[IdRef] = []
     if doi := _text(fields.get("doi")):
         refs.append(IdRef(doi, "doi"))
@@ -121,7 +121,7 @@ def _identifiers(fields: dict[str, object]) -> list[IdRef]:
     for key, scheme in (("arxivid", "arxiv"), ("pmid", "pmid"), ("pmcid", "pmcid")):
         if value := _text(fields.get(key)):
             refs.append(IdRef(value, scheme))
-    if (isbn := _text(fields.get("isbn"))) and _is_book(fields):
+    if (isbn := _text(fields.get("isbn"))) and _is_book(all_fields, entry_type):
         refs.extend(IdRef(part, "isbn") for part in re.split(r"[,;\s]+", isbn) if part)
     if url := _text(fields.get("url")):
         refs.append(IdRef(url, optional=True))
@@ -149,8 +149,10 @@ def _verbatim(value: object) -> str | None:
     return clean(_ESCAPED.sub(r"\1", str(value)).replace("{", "").replace("}", ""))
 
 
-def _is_book(fields: dict[str, object]) -> bool:
+def _is_book(fields: dict[str, object], entry_type: str) -> bool:
     """An ISBN names the book: it identifies the entry only when the entry is the book."""
+    if entry_type in ("inbook", "incollection", "inproceedings", "conference", "article"):
+        return False
     return not any(fields.get(key) for key in ("booktitle", "journal", "chapter"))
 
 

@@ -52,6 +52,7 @@ _IDENTIFIER_COLUMNS = {
     "pid": "identifier",
     "persistentidentifier": "identifier",
 }
+IDENTIFIER_ROLES = frozenset(_IDENTIFIER_COLUMNS.values())
 _METADATA_COLUMNS = {
     "title": "title",
     "articletitle": "title",
@@ -110,7 +111,7 @@ def read_csv(text: str, delimiter: str | None = None) -> Iterator[ImportRecord]:
             continue
         if header is None and not roles:
             roles = [column_role(cell) for cell in cells]
-            if any(role in _IDENTIFIER_COLUMNS.values() for role in roles):
+            if any(role in IDENTIFIER_ROLES for role in roles):
                 header = cells
                 continue
             if any(roles):
@@ -172,7 +173,7 @@ def _record(
         elif role == "url":
             identifiers.append(IdRef(value, optional=True))
             values.setdefault("url", value)
-        elif role in _IDENTIFIER_COLUMNS.values():
+        elif role in IDENTIFIER_ROLES:
             identifiers.append(IdRef(value, scheme=role))
         else:
             values.setdefault(role, value)
