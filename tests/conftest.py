@@ -18,6 +18,7 @@ conformance data (skips when absent).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
@@ -26,7 +27,9 @@ import secrets
 import shutil
 import socket
 import sqlite3
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -40,6 +43,7 @@ from altscope.store.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATABASE_URL = os.environ.get("ALTSCOPE_TEST_DATABASE_URL") or None
+PREPARED = 2  # PostgreSQL test databases created ahead of need
 
 
 def _is_postgres(url: str | None) -> bool:
@@ -100,6 +104,10 @@ class PostgresDatabases:
         self.template = f"{self.prefix}_tpl"
         self._execute(f'CREATE DATABASE "{self.template}"')
         upgrade(self.url_of(self.template))
+        # Databases are made (and dropped) a few tests ahead, in the background.
+        self.workers = ThreadPoolExecutor(max_workers=PREPARED, thread_name_prefix="pgtest")
+        self.ready: deque[Future[str]] = deque(self._prepare() for _ in range(PREPARED))
+        self.dropping: list[Future[None]] = []
 
     def url_of(self, name: str) -> str:
         return self.url.set(database=name).render_as_string(hide_password=False)
@@ -108,15 +116,33 @@ class PostgresDatabases:
         with self.admin.connect() as connection:
             connection.execute(text(sql))
 
-    def create(self) -> tuple[str, str]:
+    def _prepare(self) -> Future[str]:
         name = f"{self.prefix}_{next(self.numbers)}"
+        return self.workers.submit(self._copy_template, name)
+
+    def _copy_template(self, name: str) -> str:
         self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        return name
+
+    def create(self) -> tuple[str, str]:
+        """A fresh migrated database: (name, url)."""
+        name = self.ready.popleft().result()
+        self.ready.append(self._prepare())
         return name, self.url_of(name)
 
     def drop(self, name: str) -> None:
         self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    def drop_later(self, name: str) -> None:
+        self.dropping.append(self.workers.submit(self.drop, name))
+
     def close(self) -> None:
+        for future in self.ready:
+            with contextlib.suppress(Exception):
+                self.drop(future.result())
+        for future in self.dropping:
+            future.result()
+        self.workers.shutdown()
         self.drop(self.template)
         self.admin.dispose()
 
@@ -175,7 +201,7 @@ def postgres_url(_postgres: PostgresDatabases | None) -> Iterator[str]:
     try:
         yield url
     finally:
-        _postgres.drop(name)
+        _postgres.drop_later(name)
 
 
 @pytest.fixture

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
 
 
 def normalize_url(url: str) -> str:
@@ -64,3 +70,35 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """A session that commits on success and rolls back on error."""
     with session_factory(engine).begin() as session:
         yield session
+
+
+#: PostgreSQL SQLSTATEs worth retrying: serialization failure, deadlock detected.
+RETRYABLE_SQLSTATES = {"40001", "40P01"}
+
+
+def is_retryable(error: BaseException) -> bool:
+    """Whether ``error`` is a transient conflict between concurrent transactions."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if getattr(error.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
+        return True
+    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+
+
+def run_in_transaction(
+    engine: Engine, work: Callable[[Session], T], *, attempts: int = 5, backoff: float = 0.05
+) -> T:
+    """Run ``work(session)`` in a transaction, retrying it on deadlocks and lock timeouts.
+
+    ``work`` must be safe to run again (every store function is): a retried attempt starts
+    from a rolled-back state.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction(engine) as session:
+                return work(session)
+        except DBAPIError as error:
+            if attempt == attempts or not is_retryable(error):
+                raise
+            time.sleep(backoff * attempt * (1 + random.random()))
+    raise AssertionError("unreachable")

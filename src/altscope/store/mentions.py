@@ -1,0 +1,87 @@
+"""Mentions: one row per (output, source, post), idempotent through a dedup key."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from altscope.store._insert import upsert_insert
+from altscope.store.keys import mention_dedup_key
+from altscope.store.merge import canonical
+from altscope.store.schema import Actor, Evidence, Mention, Output, Source
+from altscope.store.sources import resolve_source
+from altscope.store.types import utcnow
+
+__all__ = ["add_mention", "mention_dedup_key", "remove_mentions"]
+
+
+def add_mention(
+    session: Session,
+    output: Output | int,
+    source: Source | str,
+    *,
+    native_id: str | None = None,
+    url: str | None = None,
+    occurred_at: datetime | None = None,
+    actor: Actor | None = None,
+    title: str | None = None,
+    snippet: str | None = None,
+    match_method: str | None = None,
+    match_verification: str | None = None,
+    evidence: Evidence | None = None,
+    harvested_at: datetime | None = None,
+) -> tuple[Mention, bool]:
+    """Record that a post (``native_id``, else ``url``) on ``source`` is about ``output``.
+
+    Returns the mention and whether it is new. Recording the same post about the same output
+    again returns the stored row unchanged (see :func:`mention_dedup_key`); merged outputs are
+    followed to the one they are merged into.
+    """
+    row = canonical(session, output)
+    src = resolve_source(session, source)
+    key = mention_dedup_key(src.key, native_id, url, row.id)
+    found = session.scalar(select(Mention).where(Mention.dedup_key == key))
+    if found is not None:
+        return found, False
+    insert = upsert_insert(session, Mention).values(
+        output_id=row.id,
+        source_id=src.id,
+        actor_id=actor.id if actor is not None else None,
+        url=url,
+        native_id=native_id,
+        occurred_at=occurred_at,
+        harvested_at=harvested_at or utcnow(),
+        title=title,
+        snippet=snippet,
+        match_method=match_method,
+        match_verification=match_verification,
+        evidence_id=evidence.id if evidence is not None else None,
+        dedup_key=key,
+    )
+    created = session.execute(
+        insert.on_conflict_do_nothing(index_elements=["dedup_key"]).returning(Mention.id)
+    ).scalar()
+    mention = session.scalars(select(Mention).where(Mention.dedup_key == key)).one()
+    return mention, created is not None
+
+
+def remove_mentions(
+    session: Session, source: Source | str, native_id: str, at: datetime | None = None
+) -> int:
+    """Mark every mention of post ``native_id`` on ``source`` removed (a deletion or retraction).
+
+    Rows stay, with ``removed_at`` set; returns how many were newly marked.
+    """
+    src = resolve_source(session, source)
+    result = session.execute(
+        update(Mention)
+        .where(
+            Mention.source_id == src.id,
+            Mention.native_id == native_id,
+            Mention.removed_at.is_(None),
+        )
+        .values(removed_at=at or utcnow())
+    )
+    return result.rowcount
