@@ -399,6 +399,13 @@ def _save_one(
     session: Session, output_id: int, label: str, outcome: Enrichment | None, report: EnrichReport
 ) -> None:
     output = canonical(session, session.get_one(Output, output_id))
+    if output.id != output_id and output.enriched_at is not None:
+        # Merged during this run into an output already described: apply what was found, but
+        # a stale "not found" or error about the alias must not mark the survivor as failed.
+        for metadata in outcome.records if outcome else []:
+            output = apply_metadata(session, output, metadata)
+        report.enriched += 1
+        return
     if outcome is None:  # nothing a metadata service can be asked about (ISBN, URL, handle...)
         record_enrichment_attempt(session, output, None, provider=output.metadata_provider)
         report.enriched += 1
