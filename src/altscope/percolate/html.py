@@ -95,7 +95,7 @@ def _text_codec(label: str | None) -> str | None:
     name = _LABEL_ALIASES.get(name, name)
     try:
         codec = codecs.lookup(name).name
-        b"".decode(codec)  # rejects rot13, base64 and other non-text codecs
+        "a".encode(codec)  # rejects rot13, base64 and other codecs that are not text encodings
     except (LookupError, ValueError):
         return None
     return codec
