@@ -110,6 +110,7 @@ class EnrichReport:
     enriched: int = 0
     not_found: int = 0
     failed: int = 0
+    unsupported: int = 0  # no identifier a metadata service can be asked about (ISBN, URL...)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (output label, message)
 
 
@@ -408,7 +409,7 @@ def _save_one(
         return
     if outcome is None:  # nothing a metadata service can be asked about (ISBN, URL, handle...)
         record_enrichment_attempt(session, output, None, provider=output.metadata_provider)
-        report.enriched += 1
+        report.unsupported += 1
         return
     for metadata in outcome.records:  # least authoritative first: the last one wins
         output = apply_metadata(session, output, metadata)

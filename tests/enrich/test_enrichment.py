@@ -202,7 +202,7 @@ def test_not_found_anywhere_is_recorded_and_left_pending(engine: Engine, fake_se
 def test_outputs_no_service_can_describe_are_not_asked(engine: Engine, fake_server: FakeServer):
     add_identifiers(engine, ["ISBN 978-0-374-27563-1"])
     report = enrich_pending(engine, fake_server.settings())
-    assert (report.attempted, report.enriched) == (1, 1)
+    assert (report.attempted, report.unsupported, report.enriched) == (1, 1, 0)
     assert fake_server.requests == []
     assert enrich_pending(engine, fake_server.settings()).attempted == 0
 

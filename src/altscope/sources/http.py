@@ -139,7 +139,9 @@ class PoliteClient:
             except (aiohttp.ClientError, TimeoutError) as error:
                 reason = _describe(error)
                 if attempt >= self.policy.retries:
-                    raise ServiceUnavailable(f"{target.host}: {reason}", str(target)) from error
+                    raise ServiceUnavailable(
+                        f"{target.host}:{target.port}: {reason}", str(target)
+                    ) from error
                 await self._backoff(attempt, reason, target)
                 attempt += 1
                 continue
@@ -300,6 +302,8 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, TimeoutError):
         return "timed out"
     if isinstance(error, aiohttp.ClientConnectorError):
+        if isinstance(error.os_error, ConnectionRefusedError):
+            return "cannot connect (connection refused)"
         return f"cannot connect ({error.os_error.strerror or error.os_error})"
     return f"{type(error).__name__}: {error}".rstrip(": ")
 
