@@ -29,7 +29,7 @@ _STOP = (
 )
 _SUFFIX = f"[^{_STOP}]"
 
-FIND_RE = re.compile(rf"(?<![0-9])10\.\d{{4,9}}(?:\.\d+)*(?:/|%2[Ff]){_SUFFIX}+")
+FIND_RE = re.compile(rf"10\.\d{{4,9}}(?:\.\d+)*(?:/|%2[Ff]){_SUFFIX}+")
 _STRICT_RE = re.compile(r"10\.\d+(?:\.\d+)*/\S+\Z")
 
 # A resolver URL or label just before a DOI: extends the span found in text to cover it.
@@ -165,6 +165,8 @@ def resolver_url(value: str) -> str:
 def find(text: str) -> Iterator[tuple[int, int, Identifier]]:
     """DOIs in running text: (start, end, identifier); the span includes a resolver or label."""
     for match in FIND_RE.finditer(text):
+        if match.start() and text[match.start() - 1].isdigit():
+            continue  # "2010.1234/..." is not a DOI
         raw = clean_suffix(match.group())
         value = _decode(raw)
         slash = value.find("/")

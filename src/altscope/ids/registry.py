@@ -95,6 +95,12 @@ def parse(text: str, scheme: str | None = None) -> Identifier:
         if candidate == "pmid" and not pubmed.is_labelled_pmid(text):
             continue
         return Identifier(candidate, value)
+    # "<scheme>:<value>", as str(Identifier) prints it
+    label, sep, rest = text.partition(":")
+    if sep and label.lower() in _PARSERS:
+        value = _PARSERS[label.lower()](rest, True)
+        if value is not None:
+            return Identifier(label.lower(), value)
     raise IdentifierError(f"{text!r} is not an identifier of any scheme altscope knows")
 
 

@@ -1,0 +1,392 @@
+"""Benchmark: altscope.ids.find_identifiers against idutils and refextract.
+
+Generates (seeded, deterministic) a corpus of realistic posts — tweets/toots, blog and news
+paragraphs, Reddit comments, with URLs, hashtags, numbers, emoji and some HTML — of which about 2%
+carry an identifier in one of many spellings. Measures MB/s on one core for:
+
+- altscope: ``find_identifiers(post)`` (``html=True`` for HTML posts);
+- idutils: ``detect_identifier_schemes`` over whitespace tokens (how one finds ids in text with it);
+- refextract: its DOI/arXiv regular expressions (the cheap part of its reference parser) and,
+  on a sample, ``extract_references_from_string``.
+
+and checks recall: every planted identifier must be found. Usage::
+
+    .venv/bin/python bench/find_identifiers.py --size-mb 100
+    .venv/bin/python bench/find_identifiers.py --size-mb 5      # quick run
+
+The corpus is generated in memory (nothing is written unless ``--save`` is given, to bench/data/).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from altscope.ids import find_identifiers
+
+SEED = 20240501
+IDENTIFIER_SHARE = 0.02
+
+_WORD_TEXT = (
+    "the be to of and a in that have it for not on with he as you do at this but his by from "
+    "they we say her she or an will my one all would there their what so up out if about who "
+    "get which go me when make can like time no just him know take people into year your good "
+    "some could them see other than then now look only come its over think also back after "
+    "use two how our work first well way even new want because any these give day most us "
+    "research study paper science data results climate health patients model evidence "
+    "analysis trial university team found shows published journal researchers new findings "
+    "cells brain species water cancer vaccine policy students learning review effect risk "
+    "higher lower years million percent global open access preprint thread read interesting "
+    "important great amazing congrats colleagues lab grant talk"
+)
+_WORDS = tuple(_WORD_TEXT.split())
+_NAMES = ("Alex", "Sam", "Jordan", "Taylor", "Morgan", "Riley", "Casey", "Jamie", "Robin", "Kim")
+_HOSTS = (
+    "t.co", "bit.ly", "www.nytimes.com", "www.theguardian.com", "www.bbc.co.uk", "github.com",
+    "www.youtube.com", "en.wikipedia.org", "medium.com", "www.reddit.com", "substack.com",
+    "www.nature.com", "www.science.org", "phys.org", "www.eurekalert.org", "imgur.com",
+)  # fmt: skip
+_EMOJI = ("😀", "🎉", "🔥", "👏", "🧪", "📈", "🤔", "❤️", "🙌", "✨", "😂", "🚀")
+_TAGS = ("#science", "#OpenAccess", "#AcademicTwitter", "#phdlife", "#climate", "#AI", "#news")
+
+
+@dataclass(frozen=True)
+class Planted:
+    """An identifier planted in a post: scheme, altscope normal form, and the spelling used."""
+
+    scheme: str
+    value: str
+    spelling: str
+
+
+def _digits(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice("0123456789") for _ in range(n))
+
+
+def _isbn13(rng: random.Random) -> str:
+    from altscope.ids.checksums import ean13_check_digit
+
+    body = "978" + _digits(rng, 9)
+    return body + ean13_check_digit(body)
+
+
+def _orcid(rng: random.Random) -> str:
+    from altscope.ids.checksums import mod11_2_check_digit
+
+    body = "0000000" + rng.choice("123") + _digits(rng, 7)
+    digits = body + mod11_2_check_digit(body)
+    return "-".join(digits[i : i + 4] for i in range(0, 16, 4))
+
+
+def make_identifier(rng: random.Random) -> Planted:
+    """One identifier in a random spelling, with the value altscope should find."""
+    kind = rng.choices(
+        ("doi", "doi", "doi", "doi", "arxiv", "pmid", "pmcid", "isbn", "orcid", "nct", "handle"),
+    )[0]
+    if kind == "doi":
+        prefix = rng.choice(("10.1038", "10.1371", "10.1016", "10.1126", "10.1101", "10.3389"))
+        suffix = rng.choice(
+            (
+                f"s41586-0{_digits(rng, 2)}-{_digits(rng, 5)}-{_digits(rng, 1)}",
+                f"journal.pone.{_digits(rng, 7)}",
+                f"j.cell.{_digits(rng, 4)}.{_digits(rng, 2)}.{_digits(rng, 3)}",
+                f"science.abc{_digits(rng, 4)}",
+                f"{_digits(rng, 4)}.{_digits(rng, 2)}.{_digits(rng, 2)}.{_digits(rng, 6)}",
+                f"fpsyg.{_digits(rng, 4)}.{_digits(rng, 5)}",
+            )
+        )
+        doi = f"{prefix}/{suffix}"
+        spelling = rng.choice(
+            (
+                f"https://doi.org/{doi}",
+                f"doi:{doi}",
+                f"DOI: {doi}",
+                doi,
+                f"http://dx.doi.org/{doi}",
+                f"https://doi.org/{doi}?utm_source=twitter&utm_medium=social",
+                f"({doi})",
+                f"https://www.example-journal.com/doi/full/{doi}",
+                f"{doi}.",
+                f"https://doi.org/{doi.replace('/', '%2F')}",
+            )
+        )
+        return Planted("doi", doi.lower(), spelling)
+    if kind == "arxiv":
+        ident = f"{rng.randint(15, 24):02d}{rng.randint(1, 12):02d}.{_digits(rng, 5)}"
+        version = rng.choice(("", "", "v2"))
+        spelling = rng.choice(
+            (f"arXiv:{ident}", f"https://arxiv.org/abs/{ident}", f"arxiv.org/pdf/{ident}")
+        )
+        return Planted("arxiv", f"arXiv:{ident}{version}", spelling + version)
+    if kind == "pmid":
+        pmid = str(rng.randint(10_000_000, 39_999_999))
+        spelling = rng.choice(
+            (f"PMID: {pmid}", f"PMID {pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/")
+        )
+        return Planted("pmid", pmid, spelling)
+    if kind == "pmcid":
+        pmc = f"PMC{rng.randint(1_000_000, 9_999_999)}"
+        spelling = rng.choice((pmc, f"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmc}/"))
+        return Planted("pmcid", pmc, spelling)
+    if kind == "isbn":
+        isbn = _isbn13(rng)
+        hyphenated = f"{isbn[:3]}-{isbn[3]}-{isbn[4:7]}-{isbn[7:12]}-{isbn[12]}"
+        spelling = rng.choice((f"ISBN {hyphenated}", f"ISBN: {isbn}", f"ISBN-13 {hyphenated}"))
+        return Planted("isbn", isbn, spelling)
+    if kind == "orcid":
+        orcid = _orcid(rng)
+        return Planted("orcid", orcid, rng.choice((f"https://orcid.org/{orcid}", orcid)))
+    if kind == "nct":
+        nct = f"NCT0{_digits(rng, 7)}"
+        return Planted("nct", nct, nct)
+    handle = f"{rng.randint(1000, 20000)}/{_digits(rng, 5)}"
+    return Planted(
+        "handle", handle, rng.choice((f"hdl:{handle}", f"https://hdl.handle.net/{handle}"))
+    )
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    words = [rng.choice(_WORDS) for _ in range(n)]
+    words[0] = words[0].capitalize()
+    for _ in range(rng.randint(0, 2)):
+        words.insert(
+            rng.randrange(len(words)),
+            rng.choice(
+                (
+                    str(rng.randint(2, 2025)),
+                    f"{rng.randint(1, 99)}%",
+                    f"${rng.randint(1, 99)}.{rng.randint(10, 99)}",
+                    f"{rng.randint(1, 12)}:{rng.randint(10, 59)}pm",
+                    f"10.{rng.randint(1, 9)}",
+                    rng.choice(_NAMES),
+                )
+            ),
+        )
+    return " ".join(words) + rng.choice((".", ".", "!", "?", ":"))
+
+
+def _url(rng: random.Random) -> str:
+    host = rng.choice(_HOSTS)
+    path = "".join(rng.choice("abcdefghijkmnopqrstuvwxyzABCDEFGH0123456789") for _ in range(10))
+    return f"https://{host}/{path}"
+
+
+def make_post(rng: random.Random, planted: Planted | None) -> tuple[str, bool]:
+    """A post of a random genre; returns (text, is_html)."""
+    genre = rng.choices(("tweet", "toot", "blog", "reddit"), weights=(5, 2, 2, 3))[0]
+    if genre in ("tweet", "toot"):
+        parts = [_sentence(rng, rng.randint(6, 22))]
+        if rng.random() < 0.5:
+            parts.append(rng.choice(_EMOJI))
+        if rng.random() < 0.6:
+            parts.append(_url(rng))
+        parts.extend(rng.sample(_TAGS, rng.randint(0, 2)))
+        if rng.random() < 0.3:
+            parts.insert(0, f"@{rng.choice(_NAMES).lower()}{rng.randint(1, 999)}")
+    elif genre == "blog":
+        parts = [_sentence(rng, rng.randint(8, 25)) for _ in range(rng.randint(3, 8))]
+        if rng.random() < 0.5:
+            parts.insert(rng.randrange(len(parts)), _url(rng))
+    else:
+        parts = [_sentence(rng, rng.randint(5, 20)) for _ in range(rng.randint(1, 4))]
+        if rng.random() < 0.3:
+            parts.append(f"[source]({_url(rng)})")
+    if planted is not None:
+        parts.insert(rng.randrange(len(parts) + 1), planted.spelling)
+    text = " ".join(parts)
+    is_html = genre == "toot" or (genre == "blog" and rng.random() < 0.3)
+    if is_html:
+        linked = text.replace(" #", ' <a href="#" class="hashtag">#')
+        text = f"<p>{linked}</p>"
+        text = text.replace("&", "&amp;")
+    return text, is_html
+
+
+def make_corpus(
+    size_mb: float, seed: int = SEED
+) -> tuple[list[str], list[bool], list[Planted | None]]:
+    """Posts until ``size_mb`` MB of UTF-8; ~2% carry a planted identifier."""
+    rng = random.Random(seed)
+    posts: list[str] = []
+    html_flags: list[bool] = []
+    planted: list[Planted | None] = []
+    total = 0
+    limit = size_mb * 1_000_000
+    while total < limit:
+        ident = make_identifier(rng) if rng.random() < IDENTIFIER_SHARE else None
+        text, is_html = make_post(rng, ident)
+        posts.append(text)
+        html_flags.append(is_html)
+        planted.append(ident)
+        total += len(text.encode())
+    return posts, html_flags, planted
+
+
+# --- the tools ---------------------------------------------------------------------------------
+
+
+def run_altscope(posts: list[str], html_flags: list[bool]) -> list[set[str]]:
+    return [
+        {f.identifier.value for f in find_identifiers(p, html=h)}
+        for p, h in zip(posts, html_flags, strict=True)
+    ]
+
+
+def run_idutils(posts: list[str]) -> list[set[str]]:
+    from idutils import detect_identifier_schemes, normalize_pid
+
+    out = []
+    for post in posts:
+        found = set()
+        for token in post.split():
+            token = token.strip(".,;:!?()[]<>\"'")
+            if not token:
+                continue
+            schemes = detect_identifier_schemes(token)
+            if schemes:
+                try:
+                    found.add(normalize_pid(token, schemes[0]))
+                except Exception:
+                    found.add(token)
+        out.append(found)
+    return out
+
+
+def _refextract_finders() -> Callable[[str], set[str]]:
+    from refextract.references import regexs
+
+    doi_re = regexs.re_doi
+    arxiv_res = [regexs.re_arxiv_5digits, regexs.re_arxiv, regexs.re_new_arxiv_5digits]
+
+    def find(post: str) -> set[str]:
+        found = {m.group("doi") for m in doi_re.finditer(post)}
+        upper = post.upper()  # refextract matches arXiv ids on upper-cased lines
+        for pattern in arxiv_res:
+            for m in pattern.finditer(upper):
+                found.add(f"{m.group('year')}{m.group('month')}.{m.group('num')}")
+        return found
+
+    return find
+
+
+def run_refextract_regex(posts: list[str]) -> list[set[str]]:
+    find = _refextract_finders()
+    return [find(p) for p in posts]
+
+
+def run_refextract_full(posts: list[str]) -> list[set[str]]:
+    from refextract import extract_references_from_string
+
+    out = []
+    for post in posts:
+        found = set()
+        for ref in extract_references_from_string(post):
+            for key in ("doi", "arxiv", "isbn", "url"):
+                found.update(ref.get(key, []))
+        out.append(found)
+    return out
+
+
+def _recall(found: list[set[str]], planted: list[Planted | None], fold: bool) -> float:
+    hits = total = 0
+    for got, plant in zip(found, planted, strict=True):
+        if plant is None:
+            continue
+        total += 1
+        values = {v.lower() for v in got} if fold else got
+        want = plant.value.lower() if fold else plant.value
+        bare = want.removeprefix("arxiv:")
+        if want in values or bare in values or any(bare in v for v in values):
+            hits += 1
+    return hits / total if total else 1.0
+
+
+def _timed(fn: Callable[[], list[set[str]]]) -> tuple[list[set[str]], float]:
+    gc.collect()
+    start = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size-mb", type=float, default=100.0, help="corpus size (default 100)")
+    parser.add_argument(
+        "--sample-mb", type=float, default=5.0, help="sample size for the slow tools (default 5)"
+    )
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--save", action="store_true", help="also write the corpus to bench/data/")
+    args = parser.parse_args()
+
+    t0 = time.perf_counter()
+    posts, html_flags, planted = make_corpus(args.size_mb, args.seed)
+    size = sum(len(p.encode()) for p in posts) / 1e6
+    n_planted = sum(p is not None for p in planted)
+    print(
+        f"corpus: {len(posts):,} posts, {size:.1f} MB, {n_planted:,} with an identifier "
+        f"({n_planted / len(posts):.1%}), {sum(html_flags):,} HTML; generated in "
+        f"{time.perf_counter() - t0:.1f}s (seed {args.seed})"
+    )
+    if args.save:
+        data = Path(__file__).parent / "data"
+        data.mkdir(exist_ok=True)
+        (data / f"posts-{args.seed}-{args.size_mb:g}mb.txt").write_text(
+            "\n\x1e\n".join(posts), "utf-8"
+        )
+
+    # A sample (every k-th post, so planted ids are kept proportionally) for the slow tools.
+    step = max(1, round(size / args.sample_mb))
+    sample = list(range(0, len(posts), step))
+    s_posts = [posts[i] for i in sample]
+    s_planted = [planted[i] for i in sample]
+    s_size = sum(len(p.encode()) for p in s_posts) / 1e6
+
+    rows = []
+    found, secs = _timed(lambda: run_altscope(posts, html_flags))
+    rows.append(("altscope find_identifiers", size, secs, _recall(found, planted, True)))
+    alt_mbs = size / secs
+    found, secs = _timed(lambda: run_altscope(s_posts, [html_flags[i] for i in sample]))
+    alt_sample_mbs = s_size / secs
+    found, secs = _timed(lambda: run_refextract_regex(s_posts))
+    rows.append(("refextract DOI+arXiv regexes", s_size, secs, _recall(found, s_planted, True)))
+    found, secs = _timed(lambda: run_idutils(s_posts))
+    rows.append(("idutils detect over tokens", s_size, secs, _recall(found, s_planted, True)))
+    full_sample = s_posts[: max(1, len(s_posts) // 20)]
+    full_planted = s_planted[: len(full_sample)]
+    f_size = sum(len(p.encode()) for p in full_sample) / 1e6
+    found, secs = _timed(lambda: run_refextract_full(full_sample))
+    rows.append(
+        (
+            "refextract extract_references_from_string",
+            f_size,
+            secs,
+            _recall(found, full_planted, True),
+        )
+    )
+
+    print(f"\n{'tool':44} {'MB':>8} {'seconds':>9} {'MB/s':>9} {'altscope x':>11} {'recall':>7}")
+    for name, mb, secs, recall in rows:
+        mbs = mb / secs
+        ratio = (alt_sample_mbs if name != rows[0][0] else alt_mbs) / mbs
+        print(f"{name:44} {mb:8.2f} {secs:9.2f} {mbs:9.1f} {ratio:11.1f} {recall:7.1%}")
+    print(
+        f"\naltscope on the {s_size:.1f} MB sample: {alt_sample_mbs:.1f} MB/s (ratios above use "
+        "the sample speed for the sampled tools). One core, one process."
+    )
+    missed = [
+        p
+        for p, got in zip(planted, run_altscope(posts, html_flags), strict=True)
+        if p is not None and p.value.lower() not in {v.lower() for v in got}
+    ]
+    print(f"altscope missed {len(missed)} of {n_planted} planted identifiers")
+    for plant in missed[:10]:
+        print(f"  missed {plant.scheme}: {plant.spelling!r} (want {plant.value})")
+
+
+if __name__ == "__main__":
+    main()
