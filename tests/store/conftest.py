@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from sqlalchemy.orm import Session
 from store_helpers import SOURCES
@@ -16,3 +19,18 @@ def sources(db_session: Session) -> dict[str, Source]:
     registered = ensure_sources(db_session, SOURCES)
     db_session.commit()
     return registered
+
+
+@pytest.fixture
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database that was never migrated, on the configured backend."""
+    postgres = request.getfixturevalue("_postgres")
+    if postgres is None:
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    name = f"{postgres.prefix}_empty"
+    postgres._execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres.url_of(name)
+    finally:
+        postgres.drop(name)

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from altscope.ids import Identifier
 from altscope.store.sources import SourceInfo
 
 
-@dataclass(frozen=True, slots=True)
-class Ident:
-    """An identifier as the store receives it (scheme and normalised value)."""
-
-    scheme: str
-    value: str
+def doi(value: str) -> Identifier:
+    return Identifier("doi", value)
 
 
-def doi(value: str) -> Ident:
-    return Ident("doi", value)
-
-
-def pmid(value: str) -> Ident:
-    return Ident("pmid", value)
+def pmid(value: str) -> Identifier:
+    return Identifier("pmid", value)
 
 
 SOURCES = [

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import inspect, text
 
 from altscope.store import migrate
@@ -24,21 +20,6 @@ TABLES = {
     "metric_snapshots",
     "cursors",
 }
-
-
-@pytest.fixture
-def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database that was never migrated, on the configured backend."""
-    postgres = request.getfixturevalue("_postgres")
-    if postgres is None:
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    name = f"{postgres.prefix}_empty"
-    postgres._execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield postgres.url_of(name)
-    finally:
-        postgres.drop(name)
 
 
 def test_fixture_database_is_at_head(db_url: str) -> None:

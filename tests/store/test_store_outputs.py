@@ -240,3 +240,27 @@ def test_enrichment_queue(db_session: Session) -> None:
     assert failing.enrich_attempts == 2 and failing.enrich_last_error is None
     due = outputs_needing_enrichment(db_session, 10, retry_after=timedelta(0))
     assert [o.id for o in due] == [fresh.id]
+
+
+def test_identifiers_in_metadata_merge_aliases(db_session: Session, caplog) -> None:
+    by_doi = upsert_output(db_session, [doi("10.1000/xyz")])
+    by_pmid = upsert_output(db_session, [pmid("31415")])
+    db_session.commit()
+
+    result = apply_metadata(
+        db_session,
+        by_pmid,
+        metadata(provider="openalex", title="T", identifiers=["doi:10.1000/XYZ", "not an id"]),
+    )
+    db_session.commit()
+
+    assert result.id == by_doi.id  # the lowest id survives, whichever output was enriched
+    assert result.title == "T"
+    assert db_session.get(Output, by_pmid.id).merged_into == by_doi.id
+    assert find_output(db_session, "pmid", "31415").id == by_doi.id
+    assert "not an id" in caplog.text
+    # Applying it again changes nothing.
+    assert apply_metadata(db_session, by_doi, metadata(identifiers=["doi:10.1000/xyz"])).id == (
+        by_doi.id
+    )
+    assert count(db_session, OutputIdentifier) == 2
