@@ -42,6 +42,7 @@ def test_killed_worker_job_completes_once_after_restart(
     assert done.state == "SUCCESS", done.error
     assert done.result == 1  # the recorded result of the first step, not a second bump
     assert done.worker == "crash-test"
+    assert done.executions == 2  # started by the killed worker, recovered by the new one
     assert jobs_sample.counter(settings.database_url, "crash") == 1
 
 

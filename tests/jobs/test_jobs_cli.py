@@ -42,6 +42,10 @@ def test_enqueue_list_and_status(cli, settings: Settings) -> None:
     with jobs.running(settings, polling_interval=0.1):
         assert jobs.wait("jobs_test.bump:k1", timeout=30).state == "SUCCESS"
 
+    again = cli("jobs", "enqueue", "jobs_test.bump", "--arg", "name=cli", "--key", "k1")
+    assert again.exit_code == 0, again.output
+    assert "jobs_test.bump:k1 was enqueued before (SUCCESS); nothing new enqueued." in again.output
+
     shown = cli("jobs", "status", "jobs_test.bump:k1")
     assert shown.exit_code == 0, shown.output
     assert "SUCCESS" in shown.output and "result" in shown.output
@@ -83,6 +87,20 @@ def test_errors_are_one_line_with_exit_code_1(cli, args: tuple[str, ...], messag
     assert message in result.output
     assert "Traceback" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_worker_refuses_a_database_that_is_not_migrated(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("ALTSCOPE_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    get_settings.cache_clear()
+    app = typer.Typer()
+    register(app)
+    try:
+        result = CliRunner().invoke(app, ["worker"], env={"COLUMNS": "200"})
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "is not migrated: run `altscope db upgrade` first" in result.output
+    assert not jobs.is_running()
 
 
 def test_schedules_and_help(cli) -> None:

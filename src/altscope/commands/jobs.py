@@ -178,16 +178,17 @@ def list_jobs(
     if not found:
         console.print("No jobs yet.")
         return
-    table = Table("id", "job", "state", "created", "updated", "worker")
+    table = Table("job", "state", "created", "updated", "worker")
+    table.add_column("id", overflow="fold")
     for info in found:
         name = f"{info.job} ({info.schedule})" if info.schedule else info.job
         table.add_row(
-            info.id,
             name,
             _state(info.state),
             _when(info.created_at),
             _when(info.updated_at),
             info.worker or "-",
+            info.id,
         )
     console.print(table)
 
@@ -211,7 +212,7 @@ def status(job_id: str = typer.Argument(..., metavar="ID", help="The job's id.")
         ("updated", _when(info.updated_at)),
         ("worker", info.worker or "-"),
         ("schedule", info.schedule or "-"),
-        ("attempts", str(info.attempts) if info.attempts is not None else "-"),
+        ("executions", str(info.executions) if info.executions is not None else "-"),
     ]
     if info.state == "SUCCESS":
         rows.append(("result", repr(info.result)))
@@ -259,6 +260,7 @@ def enqueue(
 ) -> None:
     """Put a job on the queue for the workers (run `altscope worker` to process it)."""
     from altscope.jobs import JobsClient, jobs
+    from altscope.jobs import job_id as job_id_for
 
     _load(modules)
     if name is None:
@@ -268,8 +270,16 @@ def enqueue(
         console.print(table)
         return
     with _clean_errors(), JobsClient(_settings()) as client:
-        job_id = client.enqueue(name, key=key, **_parse_args(args))
-        console.print(f"Enqueued {name} as [bold]{job_id}[/bold].", highlight=False)
+        kwargs = _parse_args(args)
+        earlier = client.status(job_id_for(name, key)) if key is not None else None
+        job_id = client.enqueue(name, key=key, **kwargs)
+        if earlier is not None:
+            console.print(
+                f"{job_id} was enqueued before ({earlier.state}); nothing new enqueued.",
+                highlight=False,
+            )
+        else:
+            console.print(f"Enqueued {name} as [bold]{job_id}[/bold].", highlight=False)
         if wait:
             with console.status(f"Waiting for a worker to finish {job_id}..."):
                 info = client.wait(job_id, timeout)

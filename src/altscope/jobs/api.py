@@ -7,7 +7,6 @@ which only talks to the jobs database and runs nothing itself.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,10 +14,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dbos import DBOS, DBOSClient, EnqueueOptions, SetWorkflowID, WorkflowStatus
-from dbos import error as dbos_error
 
 from altscope.config import Settings
 from altscope.jobs import engine, registry
+from altscope.jobs.engine import describe_error
 from altscope.jobs.registry import JobError
 
 #: States of a job that will not change any more.
@@ -35,6 +34,7 @@ class JobInfo:
 
     ``state`` is ENQUEUED (waiting for a worker), DELAYED, PENDING (running, or cut off and
     waiting for recovery), SUCCESS, ERROR, CANCELLED or MAX_RECOVERY_ATTEMPTS_EXCEEDED.
+    ``executions`` counts the times a worker started it (more than one after recoveries).
     """
 
     id: str
@@ -47,7 +47,7 @@ class JobInfo:
     schedule: str | None
     error: str | None
     result: Any
-    attempts: int | None
+    executions: int | None
 
     @property
     def finished(self) -> bool:
@@ -65,18 +65,6 @@ def _time(ms: int | None) -> datetime | None:
     return datetime.fromtimestamp(ms / 1000, tz=UTC) if ms else None
 
 
-def describe_error(error: BaseException) -> str:
-    """A one-line account of why a job failed, naming the underlying error."""
-    if isinstance(error, dbos_error.DBOSMaxStepRetriesExceeded) and error.errors:
-        last = error.errors[-1]
-        return (
-            f"step {error.step_name} failed {len(error.errors)} times; "
-            f"last error: {type(last).__name__}: {last}"
-        )
-    message = re.sub(r"^DBOS Error( \d+)?: ", "", str(error))
-    return f"{type(error).__name__}: {message}".splitlines()[0]
-
-
 def _info(status: WorkflowStatus) -> JobInfo:
     error = status.error
     return JobInfo(
@@ -90,7 +78,7 @@ def _info(status: WorkflowStatus) -> JobInfo:
         schedule=status.schedule_name,
         error=describe_error(error) if error is not None else None,
         result=status.output,
-        attempts=status.recovery_attempts,
+        executions=status.recovery_attempts,
     )
 
 

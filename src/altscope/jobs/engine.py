@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dbos import DBOS, DBOSConfig, SQLAlchemyDatasource
+from dbos import error as dbos_error
 from sqlalchemy.engine import make_url
 
 from altscope import __version__
@@ -60,6 +62,41 @@ _lock = threading.RLock()
 _info: EngineInfo | None = None
 _settings: Settings | None = None
 _datasource: SQLAlchemyDatasource | None = None
+
+
+def describe_error(error: BaseException) -> str:
+    """A one-line account of why a job failed, naming the underlying error."""
+    if isinstance(error, dbos_error.DBOSMaxStepRetriesExceeded) and error.errors:
+        last = error.errors[-1]
+        return (
+            f"step {error.step_name} failed {len(error.errors)} times; "
+            f"last error: {type(last).__name__}: {last}"
+        )
+    message = re.sub(r"^DBOS Error( \d+)?: ", "", str(error))
+    return f"{type(error).__name__}: {message}".splitlines()[0]
+
+
+class _OneLineErrors(logging.Filter):
+    """Shorten the engine's warnings about failed steps to one line (tracebacks only at DEBUG)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg = f"{record.getMessage()}: {describe_error(record.exc_info[1])}"
+            record.args = None
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+_one_line_errors = _OneLineErrors()
+
+
+def _configure_logging(log_level: str) -> None:
+    engine_logger = logging.getLogger("dbos")
+    if log_level.upper() == "DEBUG":
+        engine_logger.removeFilter(_one_line_errors)
+    elif _one_line_errors not in engine_logger.filters:
+        engine_logger.addFilter(_one_line_errors)
 
 
 def system_database_url(settings: Settings) -> str:
@@ -141,6 +178,7 @@ def start(
                 return _info
             raise JobError("the job engine is already running with other settings; stop it first")
         import_job_modules(modules)
+        _configure_logging(log_level)
         if make_url(sys_url).get_backend_name() == "sqlite":
             _prepare_sqlite_file(sys_url)
         config: DBOSConfig = {

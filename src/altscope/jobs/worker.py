@@ -9,7 +9,9 @@ from types import FrameType
 
 from altscope.config import Settings
 from altscope.jobs import engine
-from altscope.jobs.engine import EngineInfo
+from altscope.jobs.engine import EngineInfo, display_url
+from altscope.jobs.registry import JobError
+from altscope.store import migrate
 
 
 def run_worker(
@@ -26,11 +28,13 @@ def run_worker(
 ) -> None:
     """Run jobs until ``stop`` is set or the process gets SIGINT or SIGTERM.
 
+    The application database must be migrated to the current schema (``altscope db upgrade``).
     On start the worker resumes the jobs an earlier worker with the same ``worker_id`` left
     unfinished, installs the cron schedules and consumes the queue. On stop it takes no new
     jobs and waits up to ``grace`` seconds for running ones; those still running then resume
     when a worker with the same id starts again. A second signal stops at once.
     """
+    check_schema(settings)
     stop = stop or threading.Event()
     restore = _handle_signals(stop)
     try:
@@ -51,6 +55,17 @@ def run_worker(
     finally:
         restore()
     engine.stop(grace)
+
+
+def check_schema(settings: Settings) -> None:
+    """Refuse to run jobs on a database whose schema is not the one this code expects."""
+    found, wanted = migrate.current(settings.database_url), migrate.head()
+    if found != wanted:
+        state = "is not migrated" if found is None else f"is at revision {found}, not {wanted}"
+        raise JobError(
+            f"the database {display_url(settings.database_url)} {state}: "
+            "run `altscope db upgrade` first"
+        )
 
 
 def _handle_signals(stop: threading.Event) -> Callable[[], None]:
