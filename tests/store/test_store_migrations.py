@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import inspect, text
 
 from altscope.store import migrate
@@ -64,3 +66,26 @@ def test_sqlite_uses_wal_and_foreign_keys(sqlite_url: str) -> None:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_concurrent_upgrades_take_turns(empty_db_url: str) -> None:
+    """Worker processes starting together may all run ``upgrade``; one migrates, none fails."""
+    results: list[migrate.UpgradeResult] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(3)
+
+    def run() -> None:
+        start.wait()
+        try:
+            results.append(migrate.upgrade(empty_db_url))
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    assert sorted(len(r.applied) > 0 for r in results) == [False, False, True]
+    assert migrate.current(empty_db_url) == migrate.head()

@@ -239,6 +239,11 @@ def test_metric_snapshots(db_session: Session) -> None:
     }
     with pytest.raises(ValueError, match="negative"):
         record_metric(db_session, output, "mendeley", "readers", -1)
+    # The default period is the UTC day, whatever the observer's time zone.
+    east = datetime(2024, 6, 10, 1, tzinfo=timezone(timedelta(hours=10)))
+    assert record_metric(db_session, output, "x", "views", 1, observed_at=east).period == (
+        "2024-06-09"
+    )
 
 
 # -- cursors --------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,7 +35,9 @@ def record_metric(
         raise ValueError(f"{provider} {kind}: negative count {value}")
     row = canonical(session, output)
     observed_at = observed_at or utcnow()
-    period = period or observed_at.date().isoformat()
+    if observed_at.tzinfo is None:
+        raise ValueError("naive observed_at: give a timezone-aware datetime (UTC)")
+    period = period or observed_at.astimezone(UTC).date().isoformat()
     values = {
         "output_id": row.id,
         "provider": provider,

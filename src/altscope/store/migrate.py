@@ -24,13 +24,15 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 from altscope.store.db import is_sqlite, make_engine
 from altscope.store.schema import Base
 from altscope.store.types import UTCDateTime
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: PostgreSQL advisory lock held while migrating.
+MIGRATION_LOCK_KEY = 0x616C7473636F7065 >> 1  # "altscope", as a positive bigint
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,11 @@ def upgrade(url: str, revision: str = "head") -> UpgradeResult:
                 if sqlite:
                     # Make DDL transactional and take the write lock before reading the version.
                     connection.exec_driver_sql("BEGIN IMMEDIATE")
+                else:
+                    # Processes starting together migrate one after the other.
+                    connection.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                    )
                 before = _current(connection)
                 command.upgrade(_config(connection), revision)
                 after = _current(connection)

@@ -92,21 +92,34 @@ def _merge_all(session: Session, output_ids: set[int]) -> Output:
     return survivor
 
 
-def _attach(session: Session, output: Output, keys: Sequence[Key], *, fresh: bool) -> Output:
+def _attach(
+    session: Session,
+    output: Output,
+    keys: Sequence[Key],
+    *,
+    fresh: bool,
+    owners: dict[Key, int] | None = None,
+) -> Output:
     """Give ``output`` the identifiers ``keys``; merge where they already name other outputs.
 
-    Returns the output they all belong to in the end. A ``fresh`` output (created by this
-    upsert) that finds its identifiers taken by a concurrent writer is merged away and deleted.
+    ``owners`` is what :func:`_owners` said for ``keys``, if the caller just asked. Returns the
+    output they all belong to in the end. A ``fresh`` output (created by this upsert) that
+    finds its identifiers taken by a concurrent writer is merged away and deleted.
     """
     if not keys:
         return output
-    now = utcnow()
-    insert = upsert_insert(session, OutputIdentifier).values(
-        [{"scheme": s, "value": v, "output_id": output.id, "added_at": now} for s, v in keys]
-    )
-    session.execute(insert.on_conflict_do_nothing(index_elements=["scheme", "value"]))
-    session.expire(output, ["identifiers"])
-    others = _canonical_ids(session, _owners(session, keys).values()) - {output.id}
+    if owners is None:
+        owners = _owners(session, keys)
+    missing = [key for key in keys if key not in owners]
+    if missing:
+        now = utcnow()
+        insert = upsert_insert(session, OutputIdentifier).values(
+            [{"scheme": s, "value": v, "output_id": output.id, "added_at": now} for s, v in missing]
+        )
+        session.execute(insert.on_conflict_do_nothing(index_elements=["scheme", "value"]))
+        session.expire(output, ["identifiers"])
+        owners = _owners(session, keys)  # a concurrent writer may have taken some
+    others = _canonical_ids(session, owners.values()) - {output.id}
     if not others:
         return output
     if fresh:
@@ -131,7 +144,8 @@ def upsert_output(
     keys = _keys(identifiers)
     if not keys:
         raise ValueError("an output needs at least one identifier")
-    existing = _canonical_ids(session, _owners(session, keys).values())
+    owners = _owners(session, keys)
+    existing = _canonical_ids(session, owners.values())
     if existing:
         output = _merge_all(session, existing)
         fresh = False
@@ -140,7 +154,7 @@ def upsert_output(
         session.add(output)
         session.flush()
         fresh = True
-    output = _attach(session, output, keys, fresh=fresh)
+    output = _attach(session, output, keys, fresh=fresh, owners=owners)
     if metadata is not None:
         output = apply_metadata(session, output, metadata)
     return output
