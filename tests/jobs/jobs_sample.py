@@ -87,6 +87,14 @@ def bump_job(name: str) -> int:
     return bump(name)
 
 
+@job("jobs_test.fan_out")
+def fan_out(name: str, children: int) -> list[str]:
+    """Enqueue ``children`` bump jobs for the workers."""
+    from altscope.jobs import enqueue
+
+    return [enqueue("jobs_test.bump", name) for _ in range(children)]
+
+
 @step(retries=2, interval=0.2, backoff=2.0)
 def flaky(token: str, failures: int) -> int:
     """Fail the first ``failures`` times it is called for ``token``."""

@@ -85,6 +85,21 @@ def test_run_in_foreground_with_key_applies_transaction_once(
     assert jobs.status("jobs_test.bump:once").state == "SUCCESS"
 
 
+def test_job_enqueues_children_once_even_when_run_again(
+    settings: Settings, engine_on: Callable[..., object]
+) -> None:
+    engine_on()
+    parent = jobs.enqueue("jobs_test.fan_out", "fan", 3, key="p")
+    children = jobs.wait(parent, timeout=30).result
+    assert len(set(children)) == 3
+    for child in children:
+        info = jobs.wait(child, timeout=30)
+        assert (info.state, info.parent) == ("SUCCESS", parent)
+    # Running the finished parent again (same key) replays its record: no new children.
+    assert jobs.run("jobs_test.fan_out", "fan", 3, key="p") == children
+    assert jobs_sample.counter(settings.database_url, "fan") == 3
+
+
 def test_schedule_fires_every_second(settings: Settings, engine_on: Callable[..., object]) -> None:
     token = f"tick-{uuid.uuid4().hex[:8]}"
     tick = jobs.schedule("* * * * * *", "jobs_test.bump", token, name=f"jobs-test-{token}")

@@ -212,6 +212,7 @@ def status(job_id: str = typer.Argument(..., metavar="ID", help="The job's id.")
         ("updated", _when(info.updated_at)),
         ("worker", info.worker or "-"),
         ("schedule", info.schedule or "-"),
+        ("parent", info.parent or "-"),
         ("executions", str(info.executions) if info.executions is not None else "-"),
     ]
     if info.state == "SUCCESS":

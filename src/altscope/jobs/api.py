@@ -45,6 +45,7 @@ class JobInfo:
     worker: str | None
     queue: str | None
     schedule: str | None
+    parent: str | None
     error: str | None
     result: Any
     executions: int | None
@@ -59,6 +60,13 @@ def job_id(name: str, key: str) -> str:
     if not key or not key.strip():
         raise JobError("an idempotency key must not be empty")
     return f"{name}:{key}"
+
+
+def _options(name: str, key: str | None) -> EnqueueOptions:
+    options: EnqueueOptions = {"workflow_name": name, "queue_name": engine.QUEUE_NAME}
+    if key is not None:
+        options["workflow_id"] = job_id(name, key)
+    return options
 
 
 def _time(ms: int | None) -> datetime | None:
@@ -76,6 +84,7 @@ def _info(status: WorkflowStatus) -> JobInfo:
         worker=status.executor_id,
         queue=status.queue_name,
         schedule=status.schedule_name,
+        parent=status.parent_workflow_id,
         error=describe_error(error) if error is not None else None,
         result=status.output,
         executions=status.recovery_attempts,
@@ -119,10 +128,7 @@ class JobsClient:
         """Put ``job`` on the queue; returns its id. With ``key``, enqueueing the same job
         again with the same key returns the first one's id and runs nothing new."""
         name = registry.job_name(job)
-        options: EnqueueOptions = {"workflow_name": name, "queue_name": engine.QUEUE_NAME}
-        if key is not None:
-            options["workflow_id"] = job_id(name, key)
-        return self._client.enqueue(options, *args, **kwargs).get_workflow_id()
+        return self._client.enqueue(_options(name, key), *args, **kwargs).get_workflow_id()
 
     def status(self, id: str) -> JobInfo | None:
         """The job with this id, or None."""
@@ -199,12 +205,9 @@ def enqueue(
     """
     name = registry.job_name(job)
     if engine.is_running():
-        spec = registry.get_job(name)
-        if key is not None:
-            with SetWorkflowID(job_id(name, key)):
-                handle = DBOS.enqueue_workflow(engine.QUEUE_NAME, spec.func, *args, **kwargs)
-        else:
-            handle = DBOS.enqueue_workflow(engine.QUEUE_NAME, spec.func, *args, **kwargs)
+        # Like a client, leave the version unset: any up-to-date worker may take the job, even
+        # after an upgrade; inside a job, DBOS records it as a child so replay won't repeat it.
+        handle = DBOS.enqueue_workflow_with_options(_options(name, key), *args, **kwargs)
         return handle.get_workflow_id()
     with JobsClient(settings) as client:
         return client.enqueue(name, *args, key=key, **kwargs)
