@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from altscope.ids import Identifier, find_identifiers, parse
-from altscope.ids.candidates import candidates
 from altscope.ids.doi import drop_right_char
 from altscope.ids.lookup import doi_from_doi_string, doi_from_text, doi_match, pii_to_doi
 
@@ -190,9 +189,3 @@ def test_identifier_from_string(case: dict) -> None:
     assert parse(case["input"]) == parse(value, scheme)
     if scheme == "doi":
         assert parse(case["input"]).value == expected["doi"].lower()
-
-
-@pytest.mark.parametrize("case", _cases("text_candidates") + _cases("url_candidates"))
-def test_candidates(case: dict) -> None:
-    expected = [(c["type"], c["value"]) for c in case["expected"]["candidates"]]
-    assert candidates(case["input"], DOMAINS["domains"]) == expected

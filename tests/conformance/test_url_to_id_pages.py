@@ -1,8 +1,7 @@
 """Conformance: the percolator kinds of url_to_id (HTML text, links, feeds, canonical links, URL
-equality, resolved-URL clean-up and candidates of HTML observations).
+equality, resolved-URL clean-up and candidates of text, URL and HTML observations).
 
-The identifier kinds of the same manifest, and the text_candidates/url_candidates kinds, are tested
-in test_url_to_id_ids.py.
+The identifier kinds of the same manifest are tested in test_url_to_id_ids.py.
 """
 
 from __future__ import annotations
@@ -14,7 +13,12 @@ from typing import Any
 
 import pytest
 
-from altscope.percolate.candidates import candidates_from_html, extract_html
+from altscope.percolate.candidates import (
+    candidates_from_html,
+    candidates_from_text,
+    candidates_from_url,
+    extract_html,
+)
 from altscope.percolate.html import canonical_url, feed_links, html_links, html_to_text
 from altscope.percolate.urls import clean_resolved_url, is_non_landing_page, url_equality
 
@@ -113,3 +117,13 @@ def test_html_candidates(case: dict[str, Any]) -> None:
     extracted = extract_html(case["input"], None, domains)
     assert pairs(extracted.candidates) == expected_pairs(case)
     assert extracted.canonical_url == case["expected"]["canonical_url"]
+
+
+@pytest.mark.parametrize("case", cases("text_candidates"))
+def test_text_candidates(case: dict[str, Any]) -> None:
+    assert pairs(candidates_from_text(case["input"], landing_domains(case))) == expected_pairs(case)
+
+
+@pytest.mark.parametrize("case", cases("url_candidates"))
+def test_url_candidates(case: dict[str, Any]) -> None:
+    assert pairs(candidates_from_url(case["input"], landing_domains(case))) == expected_pairs(case)
