@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
+from pydantic import ValidationError
 
 from altscope import __version__
+from altscope.commands import db, demo, ids, ingest, jobs
+from altscope.commands.common import console, fail
 
 app = typer.Typer(
     name="altscope",
@@ -13,8 +15,6 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
-console = Console()
-err_console = Console(stderr=True)
 
 
 def _version(value: bool) -> None:
@@ -32,5 +32,13 @@ def _root(
     """Open, self-hosted altmetrics: follow the attention research outputs receive."""
 
 
+for module in (demo, ingest, ids, db, jobs):
+    module.register(app)
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        fail(f"invalid configuration: {problems}", code=2)

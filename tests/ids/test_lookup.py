@@ -1,11 +1,8 @@
-"""Registry trimming, PII lookup, DOI-from-text, wikitext and candidates (pure functions)."""
+"""Registry trimming, PII lookup, DOI-from-text, and wikitext (pure functions)."""
 
 from __future__ import annotations
 
-import pytest
-
 from altscope.ids import Identifier
-from altscope.ids.candidates import candidates
 from altscope.ids.doi import registry_candidates, trim_to_registered
 from altscope.ids.lookup import doi_from_doi_string, doi_from_text, pii_to_doi
 from altscope.ids.wikitext import identifiers_in_wikitext
@@ -82,18 +79,3 @@ def test_wikitext_parameters_and_bare_identifiers() -> None:
         Identifier("pmid", "123"),
         Identifier("pmid", "999"),
     ]
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("x 10.5555/1 y", [("plain-doi", "10.5555/1")]),
-        ("doi:10.5555/1", [("plain-doi", "10.5555/1")]),
-        ("http://dx.doi.org/10.5555/1", [("doi-url", "http://dx.doi.org/10.5555/1")]),
-        ("https://doi.org/abcd", [("shortdoi-url", "https://doi.org/abcd")]),
-        ("https://a.example/x https://b.example/y", [("landing-page-url", "https://a.example/x")]),
-        (None, []),
-    ],
-)
-def test_candidates(text: str | None, expected: list[tuple[str, str]]) -> None:
-    assert candidates(text, {"a.example"}) == expected

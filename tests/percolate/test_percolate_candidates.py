@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from altscope.ids import Identifier
 from altscope.percolate.candidates import (
     Candidate,
@@ -109,3 +111,18 @@ def test_extract_html_accepts_bytes_and_reports_the_canonical_url() -> None:
     result = extract_html(html, "https://journals.example/a/1?utm_source=x", DOMAINS)
     assert pairs(result.candidates) == [("plain-doi", "10.1234/abc")]
     assert result.canonical_url == "https://journals.example/a/1"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x 10.5555/1 y", [("plain-doi", "10.5555/1")]),
+        ("doi:10.5555/1", [("plain-doi", "10.5555/1")]),
+        ("http://dx.doi.org/10.5555/1", [("doi-url", "http://dx.doi.org/10.5555/1")]),
+        ("https://doi.org/abcd", [("shortdoi-url", "https://doi.org/abcd")]),
+        ("https://a.example/x https://b.example/y", [("landing-page-url", "https://a.example/x")]),
+        (None, []),
+    ],
+)
+def test_candidate_types_in_text(text: str | None, expected: list[tuple[str, str]]) -> None:
+    assert [(c.type, c.value) for c in candidates_from_text(text, {"a.example"})] == expected

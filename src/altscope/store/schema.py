@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from altscope.ids import Identifier
 from altscope.store.types import BigIntId, UTCDateTime, utcnow
 
 NAMING_CONVENTION = {
@@ -143,7 +144,7 @@ class OutputIdentifier(Base):
     output: Mapped[Output] = relationship(back_populates="identifiers")
 
     def __str__(self) -> str:
-        return f"{self.scheme}:{self.value}"
+        return str(Identifier(self.scheme, self.value))
 
 
 class OutputAuthor(Base):
