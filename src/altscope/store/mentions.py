@@ -60,11 +60,13 @@ def add_mention(
         evidence_id=evidence.id if evidence is not None else None,
         dedup_key=key,
     )
-    created = session.execute(
-        insert.on_conflict_do_nothing(index_elements=["dedup_key"]).returning(Mention.id)
-    ).scalar()
-    mention = session.scalars(select(Mention).where(Mention.dedup_key == key)).one()
-    return mention, created is not None
+    created = session.scalars(
+        insert.on_conflict_do_nothing(index_elements=["dedup_key"]).returning(Mention)
+    ).first()
+    if created is not None:
+        return created, True
+    # A concurrent writer recorded it between our look-up and our insert.
+    return session.scalars(select(Mention).where(Mention.dedup_key == key)).one(), False
 
 
 def remove_mentions(

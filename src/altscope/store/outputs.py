@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from altscope.records import Author, OutputMetadata
@@ -58,37 +58,36 @@ def _keys(identifiers: Iterable[IdentifierLike]) -> list[Key]:
     return keys
 
 
-def _owners(session: Session, keys: Sequence[Key]) -> dict[Key, int]:
-    """Which output id (as stored, not resolved) holds each of ``keys``."""
+def _owners(session: Session, keys: Sequence[Key]) -> dict[Key, Output]:
+    """Which output (as stored, not resolved) holds each of ``keys``."""
     if not keys:
         return {}
-    condition = or_(
-        *(and_(OutputIdentifier.scheme == s, OutputIdentifier.value == v) for s, v in keys)
-    )
+    condition = tuple_(OutputIdentifier.scheme, OutputIdentifier.value).in_(keys)
     rows = session.execute(
-        select(OutputIdentifier.scheme, OutputIdentifier.value, OutputIdentifier.output_id).where(
-            condition
-        )
+        select(OutputIdentifier.scheme, OutputIdentifier.value, Output)
+        .join(Output, Output.id == OutputIdentifier.output_id)
+        .where(condition)
     )
-    return {(s, v): output_id for s, v, output_id in rows}
+    return {(s, v): output for s, v, output in rows}
 
 
-def _canonical_ids(session: Session, output_ids: Iterable[int]) -> set[int]:
-    return {canonical(session, i).id for i in set(output_ids)}
+def _canonicals(session: Session, outputs: Iterable[Output]) -> dict[int, Output]:
+    """The distinct canonical outputs of ``outputs``, by id."""
+    found = (canonical(session, output) for output in outputs)
+    return {output.id: output for output in found}
 
 
 def find_output(session: Session, scheme: str, value: str) -> Output | None:
     """The (canonical) output known by ``scheme:value`` (normalised), or ``None``."""
-    output_id = _owners(session, [(scheme, value)]).get((scheme, value))
-    return None if output_id is None else canonical(session, output_id)
+    output = _owners(session, [(scheme, value)]).get((scheme, value))
+    return None if output is None else canonical(session, output)
 
 
-def _merge_all(session: Session, output_ids: set[int]) -> Output:
-    """Merge the given outputs into the one with the lowest id."""
-    survivor_id, *others = sorted(output_ids)
-    survivor = session.get_one(Output, survivor_id)
-    for other_id in others:
-        merge_outputs(session, survivor, session.get_one(Output, other_id))
+def _merge_all(session: Session, outputs: dict[int, Output]) -> Output:
+    """Merge the given (canonical) outputs into the one with the lowest id."""
+    survivor, *others = (outputs[i] for i in sorted(outputs))
+    for other in others:
+        merge_outputs(session, survivor, other)
     return survivor
 
 
@@ -98,7 +97,7 @@ def _attach(
     keys: Sequence[Key],
     *,
     fresh: bool,
-    owners: dict[Key, int] | None = None,
+    owners: dict[Key, Output] | None = None,
 ) -> Output:
     """Give ``output`` the identifiers ``keys``; merge where they already name other outputs.
 
@@ -119,7 +118,8 @@ def _attach(
         session.execute(insert.on_conflict_do_nothing(index_elements=["scheme", "value"]))
         session.expire(output, ["identifiers"])
         owners = _owners(session, keys)  # a concurrent writer may have taken some
-    others = _canonical_ids(session, owners.values()) - {output.id}
+    others = _canonicals(session, owners.values())
+    others.pop(output.id, None)
     if not others:
         return output
     if fresh:
@@ -128,7 +128,7 @@ def _attach(
         session.delete(output)
         session.flush()
         return survivor
-    return _merge_all(session, others | {output.id})
+    return _merge_all(session, {**others, output.id: output})
 
 
 def upsert_output(
@@ -145,7 +145,7 @@ def upsert_output(
     if not keys:
         raise ValueError("an output needs at least one identifier")
     owners = _owners(session, keys)
-    existing = _canonical_ids(session, owners.values())
+    existing = _canonicals(session, owners.values())
     if existing:
         output = _merge_all(session, existing)
         fresh = False

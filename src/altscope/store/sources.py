@@ -13,6 +13,8 @@ from altscope.store._insert import upsert_insert
 from altscope.store.schema import SOURCE_CATEGORIES, Source
 from altscope.store.types import utcnow
 
+_SESSION_CACHE = "altscope.sources"
+
 
 @dataclass(frozen=True, slots=True)
 class SourceInfo:
@@ -80,10 +82,18 @@ def ensure_sources(
 
 
 def get_source(session: Session, key: str) -> Source:
-    """The registered source ``key``; :class:`LookupError` when it was never registered."""
+    """The registered source ``key``; :class:`LookupError` when it was never registered.
+
+    Found sources are remembered for the rest of the session (harvests look them up per row).
+    """
+    known: dict[str, Source] = session.info.setdefault(_SESSION_CACHE, {})
+    source = known.get(key)
+    if source is not None and source in session:
+        return source
     source = session.scalar(select(Source).where(Source.key == key))
     if source is None:
         raise LookupError(f"unknown source {key!r}: register it with ensure_sources first")
+    known[key] = source
     return source
 
 
