@@ -29,8 +29,7 @@ def test_failing_step_is_retried_with_backoff_until_it_works(
     assert len(starts) == 3
     first_wait, second_wait = starts[1] - starts[0], starts[2] - starts[1]
     assert first_wait >= 0.2 * 0.95  # interval
-    assert second_wait >= 0.4 * 0.95  # interval × backoff
-    assert second_wait > first_wait * 1.5
+    assert second_wait >= 0.4 * 0.95  # interval × backoff (only lower bounds: CI may be slow)
 
 
 def test_job_fails_when_a_step_keeps_failing(
