@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import re
+import socket
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -151,7 +153,7 @@ def import_job_modules(modules: Iterable[str] = ()) -> None:
 def start(
     settings: Settings | None = None,
     *,
-    worker_id: str = DEFAULT_WORKER_ID,
+    worker_id: str | None = None,
     concurrency: int | None = None,
     listen: bool = True,
     schedules: bool | Iterable[Schedule] = False,
@@ -162,13 +164,17 @@ def start(
     """Start the job engine in this process (idempotent).
 
     ``worker_id`` names this process in the jobs database: on start it resumes the jobs a
-    previous process with the same id left unfinished. ``listen`` makes it run jobs from the
+    previous process with the same id left unfinished. It defaults to ``local`` (the default
+    worker's id) when listening, and to a name of its own otherwise, so that a script or a web
+    process never takes over a worker's jobs. ``listen`` makes it run jobs from the
     queue, at most ``concurrency`` at once (``settings.worker_concurrency`` by default), polling
     every ``polling_interval`` seconds. ``schedules=True`` installs the declared cron schedules
     (a list installs just those).
     """
     global _info, _settings, _datasource
     settings = settings or get_settings()
+    if worker_id is None:
+        worker_id = DEFAULT_WORKER_ID if listen else f"{socket.gethostname()}-{os.getpid()}"
     with _lock:
         sys_url = system_database_url(settings)
         app_url = normalize_url(settings.database_url)
