@@ -41,6 +41,18 @@ def test_drift_is_noticed(db_url: str) -> None:
     assert any("ix_mentions_output_id_occurred_at" in repr(d) for d in differences)
 
 
+def test_job_engine_tables_are_not_drift(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        for name in migrate.JOB_ENGINE_TABLES:
+            connection.execute(text(f"CREATE TABLE {name} (id INTEGER PRIMARY KEY)"))
+        connection.execute(text("CREATE TABLE not_ours (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+    differences = [repr(d) for d in migrate.diff(db_url)]
+    assert differences  # a table of nobody's is still drift
+    assert all("not_ours" in d for d in differences)
+
+
 def test_upgrade_from_nothing_then_again(empty_db_url: str) -> None:
     assert migrate.current(empty_db_url) is None
 

@@ -35,6 +35,14 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 MIGRATION_LOCK_KEY = 0x616C7473636F7065 >> 1  # "altscope", as a positive bigint
 
 
+#: Tables the job engine (DBOS) keeps beside ours for exactly-once steps; not our schema.
+JOB_ENGINE_TABLES = frozenset({"datasource_outputs", "dbos_datasource_migrations"})
+
+
+def _ours(name: str | None, type_: str, _parent: Any) -> bool:
+    return not (type_ == "table" and name in JOB_ENGINE_TABLES)
+
+
 @dataclass(frozen=True, slots=True)
 class Revision:
     id: str
@@ -73,6 +81,7 @@ def configure_context(context: Any, connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        include_name=_ours,
     )
 
 
@@ -145,7 +154,8 @@ def diff(url: str) -> list[Any]:
     """Differences Alembic finds between the models and the database (``[]`` when in step)."""
     with _engine(url) as engine, engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_item": _render_item}
+            connection,
+            opts={"compare_type": True, "render_item": _render_item, "include_name": _ours},
         )
         return compare_metadata(context, Base.metadata)
 
