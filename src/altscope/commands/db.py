@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+from altscope.commands.common import (
+    DatabaseUrlOption,
+    console,
+    database_errors,
+    fail,
+    shown_url,
+)
 from altscope.store import migrate
 from altscope.store.db import is_sqlite, make_engine, normalize_url, session_factory
 from altscope.store.schema import Mention, Output
-
-console = Console()
-err_console = Console(stderr=True, soft_wrap=True)
-
-DatabaseUrlOption = typer.Option(
-    None,
-    "--database-url",
-    help="SQLAlchemy URL of the database; defaults to the configured ALTSCOPE_DATABASE_URL.",
-    show_default=False,
-)
 
 
 def _url(database_url: str | None) -> str:
@@ -36,38 +29,13 @@ def _url(database_url: str | None) -> str:
     return get_settings().database_url
 
 
-def shown_url(url: str) -> str:
-    """``url`` with any password hidden."""
-    try:
-        return make_url(normalize_url(url)).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<unparseable URL>"
-
-
-@contextmanager
-def _errors(url: str) -> Iterator[None]:
-    """Turn database failures into one clear line and exit code 1."""
-    try:
-        yield
-    except ArgumentError as error:
-        err_console.print(f"[red]error:[/] not a database URL: {shown_url(url)} ({error})")
-        raise typer.Exit(1) from None
-    except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        err_console.print(f"[red]error:[/] database {shown_url(url)}: {reason}")
-        raise typer.Exit(1) from None
-
-
 def _require_existing(url: str) -> None:
     """Refuse to inspect a SQLite file that does not exist (connecting would create it)."""
-    with _errors(url):
+    with database_errors(url):
         parsed = make_url(normalize_url(url))
     in_file = is_sqlite(url) and parsed.database not in (None, "", ":memory:")
     if in_file and not Path(parsed.database).exists():
-        err_console.print(
-            f"[red]error:[/] no database at {parsed.database}: run `altscope db upgrade`"
-        )
-        raise typer.Exit(1)
+        fail(f"no database at {parsed.database}: run `altscope db upgrade`")
 
 
 def _describe(revision: str | None) -> str:
@@ -80,7 +48,7 @@ def upgrade(
 ) -> None:
     """Create or migrate the database schema to the newest version."""
     url = _url(database_url)
-    with _errors(url):
+    with database_errors(url):
         result = migrate.upgrade(url, revision)
     if not result.applied:
         console.print(f"{shown_url(url)} is up to date at revision {_describe(result.after)}.")
@@ -94,7 +62,7 @@ def current(database_url: str | None = DatabaseUrlOption) -> None:
     """Show the schema revision the database is at, and the newest one shipped."""
     url = _url(database_url)
     _require_existing(url)
-    with _errors(url):
+    with database_errors(url):
         revision = migrate.current(url)
     newest = migrate.head()
     state = "up to date" if revision == newest else f"behind {newest}: run `altscope db upgrade`"
@@ -106,7 +74,7 @@ def info(database_url: str | None = DatabaseUrlOption) -> None:
     url = _url(database_url)
     _require_existing(url)
     table = Table(show_header=False, box=None)
-    with _errors(url):
+    with database_errors(url):
         engine = make_engine(url)
         try:
             table.add_row("database", shown_url(url))
