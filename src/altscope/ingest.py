@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, and_, or_, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from altscope.config import Settings
 from altscope.ids import Identifier, IdentifierError, parse
@@ -33,12 +33,11 @@ from altscope.store.outputs import (
     SCALAR_FIELDS,
     apply_metadata,
     canonical,
-    find_output,
     outputs_needing_enrichment,
     record_enrichment_attempt,
     upsert_output,
 )
-from altscope.store.schema import Output
+from altscope.store.schema import Output, OutputIdentifier
 
 __all__ = [
     "EnrichReport",
@@ -89,17 +88,25 @@ class ImportReport:
     merged: int = 0
     errors: list[RowError] = field(default_factory=list)
     output_ids: list[int] = field(default_factory=list)
+    _seen: set[int] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def stored(self) -> int:
         return self.added + self.existing + self.merged
+
+    def note(self, output_id: int) -> None:
+        """Remember an output this import touched (once, in order)."""
+        if output_id not in self._seen:
+            self._seen.add(output_id)
+            self.output_ids.append(output_id)
 
     def extend(self, other: ImportReport) -> None:
         self.added += other.added
         self.existing += other.existing
         self.merged += other.merged
         self.errors.extend(other.errors)
-        self.output_ids.extend(i for i in other.output_ids if i not in self.output_ids)
+        for output_id in other.output_ids:
+            self.note(output_id)
 
 
 @dataclass(slots=True)
@@ -152,18 +159,41 @@ def _store(
     session: Session, identifiers: Sequence[Identifier], metadata: OutputMetadata | None
 ) -> tuple[str, int]:
     """Upsert one output; returns ("added" | "existing" | "merged", output id)."""
-    owners = {
-        output.id
-        for identifier in identifiers
-        if (output := find_output(session, identifier.scheme, identifier.value)) is not None
-    }
-    output = upsert_output(session, identifiers)
-    if metadata is not None and output.metadata_provider not in SERVICE_PROVIDERS:
-        gaps = _only_gaps(output, metadata)
+    keys = {(i.scheme, i.value) for i in identifiers}
+    held = _holders(session, keys)
+    owners = {canonical(session, output_id).id for output_id in held.values()}
+    if len(owners) == 1 and len(held) == len(keys):
+        # Every identifier is already stored, on one output: only gaps may be left to fill.
+        output = session.get_one(Output, next(iter(owners)))
+        gaps = _file_gaps(output, metadata)
         if gaps is not None:
-            output = apply_metadata(session, output, gaps)
+            apply_metadata(session, output, gaps)
+        return "existing", output.id
+    output = upsert_output(session, identifiers)
+    gaps = _file_gaps(output, metadata)
+    if gaps is not None:
+        output = apply_metadata(session, output, gaps)
     outcome = "added" if not owners else "existing" if len(owners) == 1 else "merged"
     return outcome, output.id
+
+
+def _holders(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Which stored output row holds each of ``keys`` (one query)."""
+    condition = or_(
+        *(and_(OutputIdentifier.scheme == s, OutputIdentifier.value == v) for s, v in keys)
+    )
+    rows = session.execute(
+        select(OutputIdentifier.scheme, OutputIdentifier.value, OutputIdentifier.output_id).where(
+            condition
+        )
+    )
+    return {(scheme, value): output_id for scheme, value, output_id in rows}
+
+
+def _file_gaps(output: Output, metadata: OutputMetadata | None) -> OutputMetadata | None:
+    if metadata is None or output.metadata_provider in SERVICE_PROVIDERS:
+        return None
+    return _only_gaps(output, metadata)
 
 
 def _only_gaps(output: Output, metadata: OutputMetadata) -> OutputMetadata | None:
@@ -197,33 +227,85 @@ def _store_records(
     for start in range(0, total, BATCH):
         batch = records[start : start + BATCH]
         with transaction(engine) as session:
+            known = _KnownOutputs(session, batch)
             for record in batch:
-                _store_one(session, source, record, report)
+                _store_one(session, source, record, report, known)
         if progress:
             progress(min(start + BATCH, total), total)
 
 
-def _store_one(session: Session, source: str, record: ImportRecord, report: ImportReport) -> None:
+class _KnownOutputs:
+    """What a batch's identifiers already name, read in two queries, so that re-importing a
+    file costs no per-entry queries. Any write in the batch makes it stale: from then on the
+    batch takes the careful path (savepoint and upsert) for every entry."""
+
+    def __init__(self, session: Session, batch: Sequence[ImportRecord]) -> None:
+        keys: set[tuple[str, str]] = set()
+        self.resolved: dict[int, tuple[list[Identifier], list[str]]] = {}
+        for record in batch:
+            if not record.error:
+                found = resolve_identifiers(record.identifiers)
+                self.resolved[id(record)] = found
+                keys.update((i.scheme, i.value) for i in found[0])
+        self.held: dict[tuple[str, str], int] = {}
+        key_list = sorted(keys)
+        for start in range(0, len(key_list), 300):
+            self.held.update(_holders(session, set(key_list[start : start + 300])))
+        self.outputs = {
+            output.id: output
+            for output in session.scalars(
+                select(Output)
+                .where(Output.id.in_(set(self.held.values())))
+                .options(selectinload(Output.authors))
+            )
+        }
+        self.stale = False
+
+    def unchanged(
+        self, identifiers: Sequence[Identifier], metadata: OutputMetadata | None
+    ) -> int | None:
+        """The output id when storing this entry would change nothing, else ``None``."""
+        if self.stale:
+            return None
+        owners = {self.held.get((i.scheme, i.value)) for i in identifiers}
+        owner = owners.pop() if len(owners) == 1 else None
+        output = self.outputs.get(owner) if owner is not None else None
+        if output is None or output.merged_into is not None:
+            return None
+        return output.id if _file_gaps(output, metadata) is None else None
+
+
+def _store_one(
+    session: Session,
+    source: str,
+    record: ImportRecord,
+    report: ImportReport,
+    known: _KnownOutputs,
+) -> None:
     if record.error:
         report.errors.append(RowError(source, record.line, _without_line(record.error)))
         return
-    identifiers, problems = resolve_identifiers(record.identifiers)
+    identifiers, problems = known.resolved[id(record)]
     for problem in problems:
         report.errors.append(RowError(source, record.line, problem))
     if not identifiers:
         if not problems:
             report.errors.append(RowError(source, record.line, "no identifier"))
         return
-    try:
-        with session.begin_nested():
-            outcome, output_id = _store(session, identifiers, record.metadata)
-    except (SQLAlchemyError, ValueError) as error:
-        message = str(error).splitlines()[0][:300]
-        report.errors.append(RowError(source, record.line, f"not stored: {message}"))
-        return
+    output_id = known.unchanged(identifiers, record.metadata)
+    if output_id is not None:
+        outcome = "existing"
+    else:
+        known.stale = True
+        try:
+            with session.begin_nested():
+                outcome, output_id = _store(session, identifiers, record.metadata)
+        except (SQLAlchemyError, ValueError) as error:
+            message = str(error).splitlines()[0][:300]
+            report.errors.append(RowError(source, record.line, f"not stored: {message}"))
+            return
     setattr(report, outcome, getattr(report, outcome) + 1)
-    if output_id not in report.output_ids:
-        report.output_ids.append(output_id)
+    report.note(output_id)
 
 
 def _without_line(message: str) -> str:
