@@ -9,11 +9,9 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-console = Console()
-err_console = Console(stderr=True)
+from altscope.commands.common import console, fail, first_line
 
 STATE_STYLES = {
     "SUCCESS": "green",
@@ -54,19 +52,13 @@ def _clean_errors() -> Iterator[None]:
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except JobError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except TimeoutError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        _fail(f"jobs database error: {reason}")
+        fail(f"jobs database error: {first_line(exc)}")
     except Exception as exc:
-        _fail(f"{type(exc).__name__}: {exc}".splitlines()[0])
-
-
-def _fail(message: str) -> None:
-    err_console.print(f"[red]error:[/red] {message}", highlight=False)
-    raise typer.Exit(1)
+        fail(f"{type(exc).__name__}: {exc}".splitlines()[0])
 
 
 def _settings():
@@ -81,7 +73,7 @@ def _load(modules: list[str] | None) -> None:
     try:
         import_job_modules(modules or ())
     except ImportError as exc:
-        _fail(f"cannot import job module: {exc}")
+        fail(f"cannot import job module: {exc}")
 
 
 ImportOption = Annotated[
@@ -170,7 +162,7 @@ def list_jobs(
 
     with _clean_errors():
         if state is not None and state.upper() not in STATES:
-            _fail(f"unknown state {state!r} (one of {', '.join(STATES)})")
+            fail(f"unknown state {state!r} (one of {', '.join(STATES)})")
         with JobsClient(_settings()) as client:
             found = client.recent(
                 limit, state=state.upper() if state else None, job=job, worker=worker_id
@@ -203,7 +195,7 @@ def status(job_id: str = typer.Argument(..., metavar="ID", help="The job's id.")
     with _clean_errors(), JobsClient(_settings()) as client:
         info = client.status(job_id)
     if info is None:
-        _fail(f"no job with id {job_id!r}")
+        fail(f"no job with id {job_id!r}")
     rows = [
         ("id", info.id),
         ("job", info.job),
@@ -232,7 +224,7 @@ def _parse_args(pairs: list[str] | None) -> dict[str, Any]:
     for pair in pairs or ():
         key, sep, raw = pair.partition("=")
         if not sep or not key.isidentifier():
-            _fail(f"--arg wants NAME=VALUE, got {pair!r}")
+            fail(f"--arg wants NAME=VALUE, got {pair!r}")
         try:
             kwargs[key] = json.loads(raw)
         except ValueError:
@@ -286,7 +278,7 @@ def enqueue(
                 info = client.wait(job_id, timeout)
             console.print(f"{job_id}: {_state(info.state)}", highlight=False)
             if info.state != "SUCCESS":
-                _fail(info.error or f"job ended {info.state}")
+                fail(info.error or f"job ended {info.state}")
 
 
 def cancel(job_id: str = typer.Argument(..., metavar="ID", help="The job's id.")) -> None:
