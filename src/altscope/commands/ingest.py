@@ -10,20 +10,18 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
+from altscope.commands.common import (
+    DatabaseUrlOption,
+    console,
+    database_errors,
+    err_console,
+    fail,
+    progress_bar,
+)
 from altscope.config import Settings, get_settings
 from altscope.ingest import (
     EnrichReport,
@@ -37,16 +35,8 @@ from altscope.sources.importers import FORMAT_HELP, FORMATS
 from altscope.store.db import make_engine, transaction
 from altscope.store.schema import Output
 
-console = Console()
-err_console = Console(stderr=True, soft_wrap=True)
 MAX_ERRORS_SHOWN = 50
 
-DatabaseUrlOption = typer.Option(
-    None,
-    "--database-url",
-    help="SQLAlchemy URL of the database; defaults to the configured ALTSCOPE_DATABASE_URL.",
-    show_default=False,
-)
 NoEnrichOption = typer.Option(
     False,
     "--no-enrich",
@@ -115,12 +105,12 @@ def import_files_command(
     """Import research outputs from files; broken entries are listed as file:line, and the
     rest is imported. Importing the same file again changes nothing."""
     if format is not None and format.lower() not in FORMATS:
-        _fail(f"unknown format '{format}': choose from {', '.join(FORMATS)}")
+        fail(f"unknown format '{format}': choose from {', '.join(FORMATS)}", code=2)
     chosen = format.lower() if format else None
     settings = get_settings()
     report = ImportReport()
     with _database(database_url, settings) as engine:
-        with _progress() as progress:
+        with progress_bar() as progress:
             for path in files:
                 task = progress.add_task(f"Importing {path.name}", total=None)
 
@@ -166,7 +156,7 @@ def enrich(
     settings = get_settings()
     with _database(database_url, settings) as engine:
         _contact_hint(settings)
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("Enriching", total=None)
             report = enrich_pending(
                 engine,
@@ -201,29 +191,17 @@ def list_outputs(
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def _fail(message: str) -> None:
-    err_console.print(f"[red]error:[/] {message}")
-    raise typer.Exit(2)
-
-
 @contextmanager
 def _database(database_url: str | None, settings: Settings) -> Iterator[Engine]:
     """An engine on a migrated database; database failures become one clear line."""
     url = database_url or settings.database_url
-    try:
+    with database_errors(url):
         engine = make_engine(url)
-    except ArgumentError as error:
-        _fail(f"not a database URL: {url} ({error})")
-        raise  # unreachable: _fail exits
-    try:
-        _ensure_schema(url)
-        yield engine
-    except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-        err_console.print(f"[red]error:[/] database: {reason}")
-        raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
+        try:
+            _ensure_schema(url)
+            yield engine
+        finally:
+            engine.dispose()
 
 
 def _ensure_schema(url: str) -> None:
@@ -234,24 +212,7 @@ def _ensure_schema(url: str) -> None:
     if revision is None:
         migrate.upgrade(url)
     elif revision != migrate.head():
-        err_console.print(
-            "[red]error:[/] the database schema is out of date: run `altscope db upgrade`"
-        )
-        raise typer.Exit(1)
-
-
-@contextmanager
-def _progress() -> Iterator[Progress]:
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=False,
-    ) as progress:
-        yield progress
+        fail("the database schema is out of date: run `altscope db upgrade`")
 
 
 def _contact_hint(settings: Settings) -> None:
@@ -264,7 +225,7 @@ def _contact_hint(settings: Settings) -> None:
 
 def _enrich_with_progress(engine: Engine, settings: Settings, output_ids: Sequence[int]) -> None:
     _contact_hint(settings)
-    with _progress() as progress:
+    with progress_bar() as progress:
         task = progress.add_task("Fetching metadata", total=len(output_ids))
         report = enrich_outputs(
             engine,
