@@ -31,13 +31,15 @@ def add_mention(
     match_method: str | None = None,
     match_verification: str | None = None,
     evidence: Evidence | None = None,
+    landing_evidence: Evidence | None = None,
     harvested_at: datetime | None = None,
 ) -> tuple[Mention, bool]:
     """Record that a post (``native_id``, else ``url``) on ``source`` is about ``output``.
 
     Returns the mention and whether it is new. Recording the same post about the same output
     again returns the stored row unchanged (see :func:`mention_dedup_key`); merged outputs are
-    followed to the one they are merged into.
+    followed to the one they are merged into. ``evidence`` is the observation as received;
+    ``landing_evidence`` the fetched landing page the match was read from, if any.
     """
     row = canonical(session, output)
     src = resolve_source(session, source)
@@ -58,6 +60,7 @@ def add_mention(
         match_method=match_method,
         match_verification=match_verification,
         evidence_id=evidence.id if evidence is not None else None,
+        landing_evidence_id=landing_evidence.id if landing_evidence is not None else None,
         dedup_key=key,
     )
     created = session.scalars(

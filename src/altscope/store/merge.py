@@ -87,7 +87,14 @@ def _move_mentions(session: Session, keep: Output, other: Output) -> None:
         key = mention_dedup_key(mention.source.key, mention.native_id, mention.url, keep.id)
         twin = session.scalar(select(Mention).where(Mention.dedup_key == key))
         if twin is not None:
-            for field in ("actor_id", "evidence_id", "occurred_at", "title", "snippet"):
+            for field in (
+                "actor_id",
+                "evidence_id",
+                "landing_evidence_id",
+                "occurred_at",
+                "title",
+                "snippet",
+            ):
                 if getattr(twin, field) is None:
                     setattr(twin, field, getattr(mention, field))
             session.delete(mention)

@@ -282,13 +282,18 @@ class Mention(Base):
     evidence_id: Mapped[int | None] = mapped_column(
         BigIntId, ForeignKey("evidence.id", ondelete="SET NULL"), index=True
     )
+    #: The fetched landing page the match was read from (kept as evidence), if any.
+    landing_evidence_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("evidence.id", ondelete="SET NULL"), index=True
+    )
     dedup_key: Mapped[str] = mapped_column(String(64), unique=True)
     removed_at: Mapped[datetime | None]
 
     output: Mapped[Output] = relationship()
     source: Mapped[Source] = relationship()
     actor: Mapped[Actor | None] = relationship()
-    evidence: Mapped[Evidence | None] = relationship()
+    evidence: Mapped[Evidence | None] = relationship(foreign_keys=[evidence_id])
+    landing_evidence: Mapped[Evidence | None] = relationship(foreign_keys=[landing_evidence_id])
 
 
 class MetricSnapshot(Base):
@@ -319,3 +324,91 @@ class Cursor(Base):
     name: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[dict | list | str | int | float | None] = mapped_column(JSON(none_as_null=True))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class TrackedDomain(Base):
+    """A repository or digital library whose links are always followed (see docs/percolator.md)."""
+
+    __tablename__ = "tracked_domains"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    domain: Mapped[str] = mapped_column(String(255), unique=True)
+    follow_links: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    note: Mapped[str | None] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    maps: Mapped[list[DomainUrlMap]] = relationship(
+        back_populates="tracked_domain",
+        order_by="DomainUrlMap.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class DomainUrlMap(Base):
+    """A URL pattern of a tracked domain: regex → identifier (scheme + template)."""
+
+    __tablename__ = "domain_url_maps"
+    __table_args__ = (UniqueConstraint("domain_id", "pattern", "scheme", "template"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    domain_id: Mapped[int] = mapped_column(ForeignKey("tracked_domains.id", ondelete="CASCADE"))
+    pattern: Mapped[str] = mapped_column(String(1024))
+    scheme: Mapped[str] = mapped_column(String(32))
+    template: Mapped[str] = mapped_column(String(1024))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tracked_domain: Mapped[TrackedDomain] = relationship(back_populates="maps")
+
+
+class DomainUrl(Base):
+    """One URL of a tracked domain and the identifier it is (from a sitemap or a list)."""
+
+    __tablename__ = "domain_urls"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    domain_id: Mapped[int] = mapped_column(
+        ForeignKey("tracked_domains.id", ondelete="CASCADE"), index=True
+    )
+    url_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    scheme: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(1024))
+    origin: Mapped[str | None] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class FetchCacheEntry(Base):
+    """What fetching a URL gave (long for success, short for failure), until ``expires_at``.
+
+    The body, when kept, is evidence (``evidence_id``); ``summary`` holds the rest.
+    """
+
+    __tablename__ = "fetch_cache"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    status: Mapped[int | None] = mapped_column(Integer)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(64))
+    summary: Mapped[dict] = mapped_column(default=dict)
+    evidence_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("evidence.id", ondelete="SET NULL"), index=True
+    )
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class DoiCheck(Base):
+    """Whether the DOI resolver knows a DOI (``registered`` NULL: it could not tell), until
+    ``expires_at``."""
+
+    __tablename__ = "doi_checks"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    doi: Mapped[str] = mapped_column(String(1024), unique=True)
+    registered: Mapped[bool | None] = mapped_column(Boolean)
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
