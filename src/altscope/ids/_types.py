@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+
+# ``endpos`` for the finders' ``finditer``: the end of the text.
+END = sys.maxsize
 
 # Values that already carry their own label print as they are (e.g. "arXiv:1310.2590").
 _SELF_LABELLED = ("arxiv", "urn", "ark")

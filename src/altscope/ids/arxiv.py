@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from altscope.ids._types import Identifier
+from altscope.ids._types import END, Identifier
 
 # Archives of old-style ids (before April 2007).
 OLD_ARCHIVES = frozenset(
@@ -94,8 +94,8 @@ def resolver_url(value: str) -> str:
     return f"https://arxiv.org/abs/{value}"
 
 
-def find(text: str) -> Iterator[tuple[int, int, Identifier]]:
-    for match in FIND_RE.finditer(text):
+def find(text: str, pos: int = 0, endpos: int = END) -> Iterator[tuple[int, int, Identifier]]:
+    for match in FIND_RE.finditer(text, pos, endpos):
         new, v1, archive, number, v2 = match.groups()
         if archive and archive.lower() not in OLD_ARCHIVES:
             continue

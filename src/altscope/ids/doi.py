@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from urllib.parse import unquote
 
-from altscope.ids._types import Identifier
+from altscope.ids._types import END, Identifier
 
 # Characters that may not appear in a DOI found in running text: whitespace, quotes, wiki/template
 # syntax, zero-width and format characters, general punctuation, symbols, arrows, dingbats, CJK
@@ -51,6 +51,7 @@ _CUT_RE = re.compile(
     rf"|(?:<|&lt;)/|(?:<|&lt;)(?:{_HTML_TAGS})\b|-->",
     re.IGNORECASE,
 )
+_CUT_START_RE = re.compile(r"[?#;&<]|-->")  # how every _CUT_RE match begins
 # Publisher page tails after a DOI in a URL (.../abstract, .../full, .pdf ...).
 _TAIL_RE = re.compile(
     r"(?:/(?:abstract|full|fulltext|full-text|pdf|epdf|pdfdirect|pdfplus|html|xml|meta|references"
@@ -96,7 +97,7 @@ _BARE_SHORT_RE = re.compile(rf"(?<![\w/.])10/({_SHORT_CODE})(?![\w/.])", re.IGNO
 
 def clean_suffix(raw: str) -> str:
     """Cut a raw DOI (as found in text or a URL) where the DOI ends; returns the kept prefix."""
-    cut = _CUT_RE.search(raw)
+    cut = _CUT_RE.search(raw) if _CUT_START_RE.search(raw) else None
     if cut:
         raw = raw[: cut.start()]
     prefix = _PREFIX_RE.match(raw)
@@ -162,9 +163,9 @@ def resolver_url(value: str) -> str:
     return f"https://doi.org/{value}"
 
 
-def find(text: str) -> Iterator[tuple[int, int, Identifier]]:
+def find(text: str, pos: int = 0, endpos: int = END) -> Iterator[tuple[int, int, Identifier]]:
     """DOIs in running text: (start, end, identifier); the span includes a resolver or label."""
-    for match in FIND_RE.finditer(text):
+    for match in FIND_RE.finditer(text, pos, endpos):
         if match.start() and text[match.start() - 1].isdigit():
             continue  # "2010.1234/..." is not a DOI
         raw = clean_suffix(match.group())
@@ -172,17 +173,33 @@ def find(text: str) -> Iterator[tuple[int, int, Identifier]]:
         slash = value.find("/")
         if slash < 0 or slash == len(value) - 1:
             continue
-        start = match.start()
-        if start:
-            label = _LABEL_BEFORE_RE.search(text, max(0, start - 48), start)
-            if label:
-                start = label.start()
-        yield start, match.start() + len(raw), Identifier("doi", value.lower())
+        yield (
+            _label_start(text, match.start()),
+            match.start() + len(raw),
+            Identifier("doi", value.lower()),
+        )
 
 
-def find_short(text: str) -> Iterator[tuple[int, int, Identifier]]:
+def _label_start(text: str, start: int) -> int:
+    """Where a resolver URL or label just before ``start`` begins (``start`` when none is)."""
+    # Cheap tests first: every label ends in one of "/:=a" or whitespace, holds "do" or "hd",
+    # and begins at most 12 characters ahead of them (https://www.doi.org/).
+    if not start or (text[start - 1] not in "/:=aA" and not text[start - 1].isspace()):
+        return start
+    pos = max(0, start - 48)
+    lookback = text[pos:start].lower()
+    do, hd = lookback.find("do"), lookback.find("hd")
+    if do < 0 and hd < 0:
+        return start
+    if len(lookback) == start - pos:  # lower() kept the offsets
+        pos += max(0, (do if hd < 0 or 0 <= do < hd else hd) - 12)
+    label = _LABEL_BEFORE_RE.search(text, pos, start)
+    return label.start() if label else start
+
+
+def find_short(text: str, pos: int = 0, endpos: int = END) -> Iterator[tuple[int, int, Identifier]]:
     """shortDOIs behind a doi.org resolver or a ``doi:10/`` label."""
-    for match in SHORT_FIND_RE.finditer(text):
+    for match in SHORT_FIND_RE.finditer(text, pos, endpos):
         code = match.group(1).lower()
         if code in _NOT_SHORT or (code.isdigit() and len(code) < 3):
             continue

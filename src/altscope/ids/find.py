@@ -1,8 +1,19 @@
 """Find every identifier in free text or HTML, with spans into the original string.
 
-Speed comes from a prefilter: a handful of substring tests (C-speed ``in``) decide which scheme
-finders can possibly match; a text with no trigger costs one ``lower()`` and those tests. Only the
-triggered finders run their precompiled regular expressions.
+Each scheme finder runs only when one of its trigger substrings occurs in the text (``"10."``,
+``"PMC"``, ``"pmid"`` in the lower-cased text, ...): :func:`find_reference` does exactly that with
+substring tests and whole-text regular expressions.
+
+:func:`find_identifiers` gets the same answer faster. One Hyperscan pass
+(:mod:`altscope.ids._locate`) finds every trigger key and every *anchor*: a pattern that each match
+of a finder's expression contains, at most ``before`` characters after the match starts. The finder
+then runs only on windows around its anchors, from ``before`` characters ahead of one to the first
+whitespace at least ``after`` characters past it: its expression can match whitespace only less
+than ``after`` characters past the anchor (or ahead of it), so a match never crosses a window's end,
+lookarounds see whitespace there or the end of the text, which they treat alike, and lookbehinds
+see the whole text (``finditer(text, pos, endpos)``). A text without anchors costs one scan. Without
+Hyperscan (no wheel for the platform) :func:`find_identifiers` is :func:`find_reference`;
+tests/ids/test_fast_path.py checks that both give the same answers.
 """
 
 from __future__ import annotations
@@ -10,59 +21,82 @@ from __future__ import annotations
 import html as html_lib
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 from altscope.ids import arxiv, doi, isbn, issn, misc, names, people, pubmed
-from altscope.ids._types import Found, Identifier
+from altscope.ids._locate import Locate, Located, caseless, locator
+from altscope.ids._types import END, Found, Identifier
 from altscope.ids.registry import DETECT_ORDER
 
-Finder = Callable[[str], Iterator[tuple[int, int, Identifier]]]
+Hit = tuple[int, int, Identifier]
+Finder = Callable[[str, int, int], Iterator[Hit]]
 _PRIORITY = {scheme: i for i, scheme in enumerate(DETECT_ORDER)}
 
 
-def _finders(text: str) -> list[Finder]:
-    """The finders whose trigger substrings occur in ``text``. Every test is one C-speed scan of
-    the text, so triggers are few and shared (``"doi"`` for doi.org and doi:, ``"-000"`` for
-    ORCIDs); the finders' own expressions then reject false triggers."""
-    found: list[Finder] = []
-    if "10." in text:
-        found.append(doi.find)
-    if "PMC" in text:
-        found.append(pubmed.find_pmcid)
-    if "NCT" in text:
-        found.append(misc.find_nct)
-    low = text.lower()
-    if "-000" in text or "orcid" in low:
-        found.append(people.find_orcid)
-    if "doi" in low:
-        found.append(doi.find_short)
-    if "pmid" in low or "pubmed" in low or "europepmc" in low:
-        found.append(pubmed.find_pmid)
-    if "arxiv" in low:
-        found.append(arxiv.find)
-    if "isbn" in low:
-        found.append(isbn.find)
-    if "issn" in low:
-        found.append(issn.find)
-    if "hdl." in low or "hdl:" in low:
-        found.append(names.find_handle)
-    if "urn:" in low:
-        found.append(names.find_urn)
-    if "ark:" in low:
-        found.append(names.find_ark)
-    if "pii" in low:
-        found.append(misc.find_pii)
-    if "ror.org" in low:
-        found.append(people.find_ror)
-    return found
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A finder runs when one of ``exact`` occurs in the text or one of ``folded`` in the
+    lower-cased text. ``anchor`` is a Hyperscan byte pattern every match contains; without one the
+    ``folded`` keys are the anchors, in every case variant ``re.IGNORECASE`` matches. ``reach`` is
+    (before, after) as described above, or None to run on the whole text once anchored."""
+
+    finder: Finder
+    exact: tuple[str, ...] = ()
+    folded: tuple[str, ...] = ()
+    anchor: bytes | None = None
+    reach: tuple[int, int] | None = (0, 0)
 
 
-def _scan(text: str, finders: list[Finder]) -> list[tuple[int, int, Identifier]]:
-    """Run the finders and drop matches that overlap an earlier or longer one."""
-    hits = [hit for finder in finders for hit in finder(text)]
+# Triggers are few and shared ("doi" for doi.org and doi:, "-000" for ORCIDs); the finders' own
+# expressions reject false triggers. Reaches, from the expressions: the longest resolver prefix
+# ahead of the anchor (https://www. is 12), the last \s? or separator after it.
+TRIGGERS = (
+    # 10. and four bytes that may be digits (\d is any Unicode digit: UTF-8 bytes >= 0x80).
+    Trigger(doi.find, exact=("10.",), anchor=rb"10\.[0-9\x80-\xff]{4}"),
+    # https://www.ncbi.nlm.nih.gov/pmc/articles/PMC1
+    Trigger(pubmed.find_pmcid, exact=("PMC",), anchor=b"PMC", reach=(42, 0)),
+    Trigger(misc.find_nct, exact=("NCT",), anchor=b"NCT"),
+    # https://sandbox.orcid.org/0000-
+    Trigger(
+        people.find_orcid, exact=("-000",), folded=("orcid",), anchor=b"000[09]-", reach=(26, 0)
+    ),
+    # https://www.doi.org/ ; doi: 10/ ; the anchor is "doi:", one whitespace (one ASCII byte or
+    # one multi-byte character) and "10/", or "doi.org/" without the "10." of a DOI after it.
+    Trigger(
+        doi.find_short,
+        folded=("doi",),
+        anchor=caseless("doi")
+        + rb"(?::(?:[\x09-\x0d\x1c-\x20]|[\x80-\xff]{2,3})?10/"
+        + rb"|\.[oO][rR][gG]/(?:[^1]|1[^0]|10[^.]|1?0?$))",
+        reach=(12, 5),
+    ),
+    # https://www.ncbi.nlm.nih.gov/pubmed/ ; pubmed id : 1
+    Trigger(pubmed.find_pmid, folded=("pmid", "pubmed", "europepmc"), reach=(29, 13)),
+    # https://export.arxiv.org ; arxiv : 1
+    Trigger(arxiv.find, folded=("arxiv",), reach=(15, 8)),
+    # isbn-13 : 9 7 8 ... (twelve separators)
+    Trigger(isbn.find, folded=("isbn",), reach=(0, 35)),
+    # e-issn : 1234 567X
+    Trigger(issn.find, folded=("issn",), reach=(2, 13)),
+    # https://hdl.handle.net ; hdl: 1
+    Trigger(names.find_handle, folded=("hdl.", "hdl:"), reach=(8, 5)),
+    Trigger(names.find_urn, folded=("urn:",)),
+    # https://arks.org/ark:
+    Trigger(names.find_ark, folded=("ark:",), reach=(17, 0)),
+    # A PII is digits and punctuation: the finder runs on the whole text when "pii" occurs.
+    Trigger(misc.find_pii, folded=("pii",), reach=None),
+    # https://www.ror.org
+    Trigger(people.find_ror, folded=("ror.org",), reach=(12, 0)),
+)
+
+
+def _resolve(hits: list[Hit]) -> list[Hit]:
+    """Drop matches that overlap an earlier or longer one."""
     if len(hits) > 1:
         hits.sort(key=lambda h: (h[0], -h[1], _PRIORITY[h[2].scheme]))
-        kept: list[tuple[int, int, Identifier]] = []
+        kept: list[Hit] = []
         end = -1
         for hit in hits:
             if hit[0] >= end:
@@ -72,21 +106,127 @@ def _scan(text: str, finders: list[Finder]) -> list[tuple[int, int, Identifier]]
     return hits
 
 
-def find_identifiers(text: str, *, html: bool = False) -> list[Found]:
-    """Every identifier in ``text``, in order of appearance. ``html=True`` strips tags and
-    decodes entities first; spans still index into the original ``text``."""
+def _found(text: str, hits: list[Hit], stripped: StrippedHTML | None = None) -> list[Found]:
+    if stripped is None:
+        return [Found(ident, s, e, text[s:e]) for s, e, ident in hits]
+    found = []
+    for s, e, ident in hits:
+        start, end = stripped.original_span(s, e)
+        found.append(Found(ident, start, end, text[start:end]))
+    return found
+
+
+# --- the reference: substring tests and whole-text expressions ---------------------------------
+
+
+def _finders(text: str) -> list[Finder]:
+    """The finders whose trigger substrings occur in ``text``."""
+    low = text.lower()
+    return [
+        t.finder
+        for t in TRIGGERS
+        if any(k in text for k in t.exact) or any(k in low for k in t.folded)
+    ]
+
+
+def _scan(text: str, finders: list[Finder]) -> list[Hit]:
+    return _resolve([hit for finder in finders for hit in finder(text, 0, END)])
+
+
+def find_reference(text: str, *, html: bool = False) -> list[Found]:
+    """What :func:`find_identifiers` returns, found without Hyperscan."""
     finders = _finders(text)
     if not finders:
         return []
     if not html or ("<" not in text and "&" not in text):
-        return [Found(ident, s, e, text[s:e]) for s, e, ident in _scan(text, finders)]
+        return _found(text, _scan(text, finders))
     stripped = StrippedHTML(text)
-    finders = _finders(stripped.text)
-    found = []
-    for s, e, ident in _scan(stripped.text, finders):
-        start, end = stripped.original_span(s, e)
-        found.append(Found(ident, start, end, text[start:end]))
-    return found
+    return _found(text, _scan(stripped.text, _finders(stripped.text)), stripped)
+
+
+# --- Hyperscan: finders on windows around anchors ----------------------------------------------
+
+_EXACT_KEYS = tuple(k for t in TRIGGERS for k in t.exact)
+
+
+def _triggered(trigger: Trigger, text: str, keys: Sequence[tuple[str, int]]) -> bool:
+    """The reference's trigger test from the located keys: ``k in text.lower()`` exactly when some
+    spelling of ``k`` that re.IGNORECASE matches lower-cases to contain ``k``."""
+    for key, start in keys:
+        if key in text[start : start + len(key)].lower():
+            return True
+    return any(key in text for key in trigger.exact)
+
+
+def _any_triggered(text: str, located: Located | None) -> bool:
+    if located is not None:
+        for keys in located.keys.values():
+            for key, start in keys:
+                if key in text[start : start + len(key)].lower():
+                    return True
+    return any(key in text for key in _EXACT_KEYS)
+
+
+def _windows(text: str, anchors: list[int], before: int, after: int) -> list[list[int]]:
+    """Merged [pos, endpos) windows around anchors, each ending at a space (any whitespace would
+    do) or the end of the text; see the module docstring."""
+    windows: list[list[int]] = []
+    for anchor in sorted(anchors):
+        if windows and anchor - before <= windows[-1][1]:
+            if anchor + after > windows[-1][1]:
+                windows[-1][1] = _space_after(text, anchor + after)
+        else:
+            windows.append([max(0, anchor - before), _space_after(text, anchor + after)])
+    return windows
+
+
+def _space_after(text: str, pos: int) -> int:
+    space = text.find(" ", pos)
+    return space if space >= 0 else len(text)
+
+
+def _search(text: str, located: Located | None) -> list[Hit]:
+    if located is None:
+        return []
+    hits: list[Hit] = []
+    for index in sorted(located.anchors) if len(located.anchors) > 1 else located.anchors:
+        trigger = TRIGGERS[index]
+        if not _triggered(trigger, text, located.keys.get(index, ())):
+            continue
+        if trigger.reach is None:
+            hits.extend(trigger.finder(text, 0, END))
+            continue
+        for pos, endpos in _windows(text, located.anchors[index], *trigger.reach):
+            hits.extend(trigger.finder(text, pos, endpos))
+    return _resolve(hits)
+
+
+def _find_in_html(text: str, locate: Locate) -> list[Found]:
+    # Stripping removes text, so the stripped text holds no anchor unless the raw text does, an
+    # entity is decoded into one, or a removed tag joins one.
+    located = locate(text, True)
+    if located is None and "&" not in text:
+        return []
+    if not _any_triggered(text, located):
+        return []
+    stripped = StrippedHTML(text)
+    return _found(text, _search(stripped.text, locate(stripped.text, False)), stripped)
+
+
+_locate = locator([(t.anchor, t.folded) for t in TRIGGERS])
+
+
+def find_identifiers(text: str, *, html: bool = False) -> list[Found]:
+    """Every identifier in ``text``, in order of appearance. ``html=True`` strips tags and
+    decodes entities first; spans still index into the original ``text``."""
+    if _locate is None:
+        return find_reference(text, html=html)
+    if html and ("<" in text or "&" in text):
+        return _find_in_html(text, _locate)
+    located = _locate(text, False)
+    if located is None:
+        return []
+    return [Found(ident, s, e, text[s:e]) for s, e, ident in _search(text, located)]
 
 
 # --- HTML to text with an offset map -----------------------------------------------------------
@@ -128,42 +268,44 @@ _MARKUP_RE = re.compile(
 )
 
 
+_unescape = lru_cache(maxsize=4096)(html_lib.unescape)
+
+
 class StrippedHTML:
     """HTML turned into text (inline tags vanish, other tags and comments become a space,
     entities are decoded) together with a map from text offsets back to ``source`` offsets."""
 
     def __init__(self, source: str) -> None:
         parts: list[str] = []
-        # Pieces: (text_start, source_start, source_end, verbatim)
-        self._starts: list[int] = []
-        self._pieces: list[tuple[int, int, bool]] = []
-        out = 0
-        pos = 0
+        starts: list[int] = []  # where each piece begins in the text
+        pieces: list[tuple[int, int, bool]] = []  # (source_start, source_end, verbatim)
+        out = pos = 0
         for match in _MARKUP_RE.finditer(source):
-            if match.start() > pos:
-                self._add(out, pos, match.start(), True)
-                parts.append(source[pos : match.start()])
-                out += match.start() - pos
-            token = match.group()
-            if token[0] == "&":
-                replacement = html_lib.unescape(token)
-            elif match.group(3) and match.group(3).lower() in _INLINE_TAGS:
+            start, end = match.span()
+            if start > pos:
+                starts.append(out)
+                pieces.append((pos, start, True))
+                parts.append(source[pos:start])
+                out += start - pos
+            if source[start] == "&":
+                replacement = _unescape(match[0])
+            elif match[3] and match[3].lower() in _INLINE_TAGS:
                 replacement = ""
             else:
                 replacement = " "
             if replacement:
-                self._add(out, match.start(), match.end(), False)
+                starts.append(out)
+                pieces.append((start, end, False))
                 parts.append(replacement)
                 out += len(replacement)
-            pos = match.end()
+            pos = end
         if pos < len(source):
-            self._add(out, pos, len(source), True)
+            starts.append(out)
+            pieces.append((pos, len(source), True))
             parts.append(source[pos:])
         self.text = "".join(parts)
-
-    def _add(self, out: int, start: int, end: int, verbatim: bool) -> None:
-        self._starts.append(out)
-        self._pieces.append((start, end, verbatim))
+        self._starts = starts
+        self._pieces = pieces
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The source span covering text ``[start, end)``."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from altscope.ids._types import Identifier
+from altscope.ids._types import END, Identifier
 from altscope.ids.checksums import ean13_check_digit, is_valid_ean13, is_valid_isbn10
 
 _SEP = "[ \u00a0\u2010\u2011-]"
@@ -78,8 +78,8 @@ def _select(run: str) -> tuple[str, int] | None:
     return None
 
 
-def find(text: str) -> Iterator[tuple[int, int, Identifier]]:
-    for match in FIND_RE.finditer(text):
+def find(text: str, pos: int = 0, endpos: int = END) -> Iterator[tuple[int, int, Identifier]]:
+    for match in FIND_RE.finditer(text, pos, endpos):
         chosen = _select(match.group(1))
         if chosen:
             value, length = chosen

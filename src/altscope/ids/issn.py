@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from altscope.ids._types import Identifier
+from altscope.ids._types import END, Identifier
 from altscope.ids.checksums import is_valid_issn
 
 _NUMBER = r"(\d{4})[ \u2010-]?(\d{3}[\dXx])"
@@ -25,8 +25,8 @@ def normalize(text: str) -> str | None:
     return f"{match.group(1)}-{match.group(2).upper()}"
 
 
-def find(text: str) -> Iterator[tuple[int, int, Identifier]]:
-    for match in FIND_RE.finditer(text):
+def find(text: str, pos: int = 0, endpos: int = END) -> Iterator[tuple[int, int, Identifier]]:
+    for match in FIND_RE.finditer(text, pos, endpos):
         if is_valid_issn(match.group(1) + match.group(2)):
             value = f"{match.group(1)}-{match.group(2).upper()}"
             yield match.start(), match.end(), Identifier("issn", value)

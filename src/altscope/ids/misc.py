@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from altscope.ids._types import Identifier
+from altscope.ids._types import END, Identifier
 
 _NCT_PARSE_RE = re.compile(
     r"\A(?:(?:https?://)?(?:www\.)?clinicaltrials\.gov/(?:ct2/show/|study/)?)?(nct\d{8})/?\Z", re.I
@@ -59,11 +59,11 @@ def normalize_url(text: str) -> str | None:
     return f"{match.group(1).lower()}://{match.group(2)}"
 
 
-def find_nct(text: str) -> Iterator[tuple[int, int, Identifier]]:
-    for match in NCT_FIND_RE.finditer(text):
+def find_nct(text: str, pos: int = 0, endpos: int = END) -> Iterator[tuple[int, int, Identifier]]:
+    for match in NCT_FIND_RE.finditer(text, pos, endpos):
         yield match.start(), match.end(), Identifier("nct", match.group())
 
 
-def find_pii(text: str) -> Iterator[tuple[int, int, Identifier]]:
-    for match in PII_FIND_RE.finditer(text):
+def find_pii(text: str, pos: int = 0, endpos: int = END) -> Iterator[tuple[int, int, Identifier]]:
+    for match in PII_FIND_RE.finditer(text, pos, endpos):
         yield match.start(), match.end(), Identifier("pii", compact_pii(match.group(1)))

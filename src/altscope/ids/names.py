@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from altscope.ids._types import Identifier
+from altscope.ids._types import END, Identifier
 
 _NAME_CHARS = r"[^\s\"'<>|{}\\^`?#]"
 _TRAILING = ".,;:!?)]}'\"*"
@@ -82,24 +82,26 @@ def ark_url(value: str) -> str:
     return f"https://n2t.net/{value}"
 
 
-def find_handle(text: str) -> Iterator[tuple[int, int, Identifier]]:
-    for match in HANDLE_FIND_RE.finditer(text):
+def find_handle(
+    text: str, pos: int = 0, endpos: int = END
+) -> Iterator[tuple[int, int, Identifier]]:
+    for match in HANDLE_FIND_RE.finditer(text, pos, endpos):
         value = _strip(match.group(1))
         if value.startswith("10.") or value.endswith("/"):
             continue
         yield match.start(), match.start(1) + len(value), Identifier("handle", value)
 
 
-def find_urn(text: str) -> Iterator[tuple[int, int, Identifier]]:
-    for match in URN_FIND_RE.finditer(text):
+def find_urn(text: str, pos: int = 0, endpos: int = END) -> Iterator[tuple[int, int, Identifier]]:
+    for match in URN_FIND_RE.finditer(text, pos, endpos):
         nss = _strip(match.group(2))
         if nss:
             value = f"urn:{match.group(1).lower()}:{nss}"
             yield match.start(), match.start(2) + len(nss), Identifier("urn", value)
 
 
-def find_ark(text: str) -> Iterator[tuple[int, int, Identifier]]:
-    for match in ARK_FIND_RE.finditer(text):
+def find_ark(text: str, pos: int = 0, endpos: int = END) -> Iterator[tuple[int, int, Identifier]]:
+    for match in ARK_FIND_RE.finditer(text, pos, endpos):
         name = _strip(match.group(2))
         if name.find("/") < len(name) - 1:
             value = f"ark:{match.group(1)}{name}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from altscope.ids._types import Identifier
+from altscope.ids._types import END, Identifier
 from altscope.ids.checksums import is_valid_mod11_2, ror_checksum
 
 _ORCID_URL = r"(?:https?://)?(?:www\.|sandbox\.)?orcid\.org/"
@@ -51,15 +51,15 @@ def normalize_ror(text: str) -> str | None:
     return body + check if ror_checksum(body) == check else None
 
 
-def find_orcid(text: str) -> Iterator[tuple[int, int, Identifier]]:
-    for match in ORCID_FIND_RE.finditer(text):
+def find_orcid(text: str, pos: int = 0, endpos: int = END) -> Iterator[tuple[int, int, Identifier]]:
+    for match in ORCID_FIND_RE.finditer(text, pos, endpos):
         value = _orcid(match.groups())
         if value:
             yield match.start(), match.end(), Identifier("orcid", value)
 
 
-def find_ror(text: str) -> Iterator[tuple[int, int, Identifier]]:
-    for match in ROR_FIND_RE.finditer(text):
+def find_ror(text: str, pos: int = 0, endpos: int = END) -> Iterator[tuple[int, int, Identifier]]:
+    for match in ROR_FIND_RE.finditer(text, pos, endpos):
         body, check = match.group(1).lower(), match.group(2)
         if ror_checksum(body) == check:
             yield match.start(), match.end(), Identifier("ror", body + check)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from altscope.ids._types import Identifier
+from altscope.ids._types import END, Identifier
 
 _PMID = r"[1-9]\d{0,8}"
 _PMID_URL = (
@@ -65,11 +65,11 @@ def pmcid_url(value: str) -> str:
     return f"https://pmc.ncbi.nlm.nih.gov/articles/{value}/"
 
 
-def find_pmid(text: str) -> Iterator[tuple[int, int, Identifier]]:
-    for match in PMID_FIND_RE.finditer(text):
+def find_pmid(text: str, pos: int = 0, endpos: int = END) -> Iterator[tuple[int, int, Identifier]]:
+    for match in PMID_FIND_RE.finditer(text, pos, endpos):
         yield match.start(), match.end(), Identifier("pmid", match.group(1))
 
 
-def find_pmcid(text: str) -> Iterator[tuple[int, int, Identifier]]:
-    for match in PMC_FIND_RE.finditer(text):
+def find_pmcid(text: str, pos: int = 0, endpos: int = END) -> Iterator[tuple[int, int, Identifier]]:
+    for match in PMC_FIND_RE.finditer(text, pos, endpos):
         yield match.start(), match.end(), Identifier("pmcid", f"PMC{int(match.group(1))}")
