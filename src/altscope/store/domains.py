@@ -72,12 +72,14 @@ def add_domain(
     insert = upsert_insert(session, TrackedDomain).values(
         domain=domain, follow_links=follow_links, note=note, added_at=utcnow()
     )
-    result = session.execute(insert.on_conflict_do_nothing(index_elements=["domain"]))
+    inserted = session.scalars(
+        insert.on_conflict_do_nothing(index_elements=["domain"]).returning(TrackedDomain.id)
+    ).all()
     row = find_domain(session, domain)
     assert row is not None
     if note and not row.note:
         row.note = note
-    return row, bool(result.rowcount)
+    return row, bool(inserted)
 
 
 def remove_domain(session: Session, domain: str) -> bool:
@@ -97,9 +99,11 @@ def add_url_map(
     insert = upsert_insert(session, DomainUrlMap).values(
         domain_id=domain.id, pattern=pattern, scheme=scheme, template=template, added_at=utcnow()
     )
-    result = session.execute(
-        insert.on_conflict_do_nothing(index_elements=["domain_id", "pattern", "scheme", "template"])
-    )
+    inserted = session.scalars(
+        insert.on_conflict_do_nothing(
+            index_elements=["domain_id", "pattern", "scheme", "template"]
+        ).returning(DomainUrlMap.id)
+    ).all()
     row = session.scalars(
         select(DomainUrlMap).where(
             DomainUrlMap.domain_id == domain.id,
@@ -109,7 +113,7 @@ def add_url_map(
         )
     ).one()
     session.expire(domain, ["maps"])
-    return row, bool(result.rowcount)
+    return row, bool(inserted)
 
 
 def tracked_domains(session: Session) -> list[TrackedDomain]:
@@ -199,9 +203,13 @@ def _write_batch(
             report.unchanged += 1
     if fresh:
         insert = upsert_insert(session, DomainUrl).values(fresh)
-        result = session.execute(insert.on_conflict_do_nothing(index_elements=["url_hash"]))
-        report.added += result.rowcount
-        report.unchanged += len(fresh) - result.rowcount
+        inserted = len(
+            session.scalars(
+                insert.on_conflict_do_nothing(index_elements=["url_hash"]).returning(DomainUrl.id)
+            ).all()
+        )
+        report.added += inserted
+        report.unchanged += len(fresh) - inserted
     session.flush()
 
 

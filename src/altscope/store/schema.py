@@ -410,5 +410,7 @@ class DoiCheck(Base):
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     doi: Mapped[str] = mapped_column(String(1024), unique=True)
     registered: Mapped[bool | None] = mapped_column(Boolean)
+    status: Mapped[int | None] = mapped_column(Integer)
+    resolver_url: Mapped[str | None] = mapped_column(Text)
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)

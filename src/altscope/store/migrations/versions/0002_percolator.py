@@ -24,6 +24,8 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("doi", sa.String(length=1024), nullable=False),
         sa.Column("registered", sa.Boolean(), nullable=True),
+        sa.Column("status", sa.Integer(), nullable=True),
+        sa.Column("resolver_url", sa.Text(), nullable=True),
         sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_doi_checks")),
