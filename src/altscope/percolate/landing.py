@@ -265,7 +265,9 @@ class _Collector:
             identifier = parse(value, hint)
         except IdentifierError:
             if not quiet:
-                self.notes.append(f"{source} holds {value[:80]!r}, which is not an identifier")
+                self.notes.append(
+                    f"{source} holds {value[:80]!r}, which is not a persistent identifier (ignored)"
+                )
             return
         if identifier.scheme in WORK_SCHEMES:
             self.add(identifier, META, rank, source)
