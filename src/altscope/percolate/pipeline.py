@@ -187,7 +187,17 @@ class _Collected:
         if identifier.scheme == "doi" and is_example_doi(identifier.value):
             self.skip(str(identifier), "example-prefix", "10.5555 is Crossref's example prefix")
             return False
-        if identifier in self.matches:
+        known = self.matches.get(identifier)
+        if known is not None:
+            if (
+                known.landing_sha256 is None
+                and match.landing_sha256
+                and known.method == match.method
+            ):
+                # the same rung again, now with the page it was read from: keep the page
+                self.matches[identifier] = replace(
+                    known, landing_url=match.landing_url, landing_sha256=match.landing_sha256
+                )
             return False
         self.matches[identifier] = match
         return True

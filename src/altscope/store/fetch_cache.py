@@ -2,7 +2,8 @@
 
 Implements the percolator's fetch-cache protocol (``async get(key)`` / ``async put(key,
 result, ttl)``) without importing the percolator: results go in through their ``to_dict()``
-and come back through the ``decode`` function the caller passes (``FetchResult.from_dict``).
+and come back through the ``decode`` function the caller passes (``FetchResult.from_dict``,
+which reads the body as base64, as ``to_dict`` writes it).
 A result's body is kept as evidence (stored once per content hash, like every observation), so
 a cached landing page is also the page a mention can point to; the rest of the result is a JSON
 summary. Expired rows are ignored and overwritten; :meth:`DatabaseFetchCache.purge` deletes them.
@@ -14,6 +15,7 @@ without asking the resolver again (:func:`doi_registered`).
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Callable, Mapping
 from datetime import timedelta
@@ -70,7 +72,7 @@ class DatabaseFetchCache:
                 evidence = session.get(Evidence, row.evidence_id)
                 if evidence is None:  # the body was deleted: treat as a miss
                     return None
-                data["body"] = evidence.body()
+                data["body"] = base64.b64encode(evidence.body()).decode("ascii")
             return self.decode(data)
 
     async def put(self, key: str, result: _Result, ttl: float) -> None:
