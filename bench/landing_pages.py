@@ -410,13 +410,14 @@ def main() -> None:
     if not args.no_conformance:
         pages += conformance_pages()
     sizes = [len(page.body) for page in pages]
+    generated = [len(page.body) for page in pages if page.template != "conformance"]
     templates = {
         name: sum(p.template == name for p in pages) for name in (*TEMPLATES, "conformance")
     }
+    print(f"{len(pages)} pages, {sum(sizes) / 1e6:.1f} MB; {templates}")
     print(
-        f"{len(pages)} pages, {sum(sizes) / 1e6:.1f} MB,"
-        f" median {statistics.median(sizes) / 1024:.0f} KB"
-        f" (min {min(sizes) / 1024:.0f}, max {max(sizes) / 1024:.0f}); {templates}"
+        f"generated pages: median {statistics.median(generated) / 1024:.0f} KB"
+        f" (min {min(generated) / 1024:.0f}, max {max(generated) / 1024:.0f})"
     )
     correct, checked, problems = accuracy(pages)
     print(f"altscope accuracy on generated pages: {correct}/{checked}")

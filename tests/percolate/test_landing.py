@@ -190,10 +190,13 @@ def test_conflicting_declarations() -> None:
     same_rank = page(meta("citation_doi", DOI.value) + meta("citation_doi", "10.9999/other"))
     result = extract_landing(same_rank, PAGE_URL)
     assert result.ambiguous_doi and result.doi is None
-    ranked = page(meta("citation_doi", DOI.value) + meta("dc.identifier", "10.9999/dataset"))
-    result = extract_landing(ranked, PAGE_URL)
+    ranked = meta("citation_doi", DOI.value) + meta("dc.identifier", "10.9999/dataset")
+    result = extract_landing(page(ranked + meta("citation_pmid", "123456")), PAGE_URL)
     assert result.doi == DOI and not result.ambiguous_doi
     assert result.conflicting_dois == (Identifier("doi", "10.9999/dataset"),)
+    assert result.to_output_metadata().identifiers == ["doi:10.1234/abc.42", "pmid:123456"]
+    example = extract_landing(page(meta("citation_doi", "10.5555/x.1")), PAGE_URL)
+    assert example.to_output_metadata().identifiers == []
 
 
 # --- error pages ------------------------------------------------------------------------------
@@ -463,6 +466,15 @@ def test_head_end_is_found_past_scripts_and_comments() -> None:
     # no head or body tags at all: the whole document is read
     bare = meta("citation_doi", DOI.value) + "<p>text</p>"
     assert extract_landing(bare, PAGE_URL).doi == DOI
+
+
+def test_meta_tags_in_the_body_are_not_read_but_noted() -> None:
+    html = page(body=meta("citation_doi", DOI.value) + meta("citation_title", "T"))
+    result = extract_landing(html, PAGE_URL, scan_body=False)
+    assert result.identifiers == () and result.title == "An article"
+    assert any("2 metadata tag(s) after <body>" in note for note in result.notes)
+    scripted = page(body="<script>var s = 'citation_doi';</script>")
+    assert extract_landing(scripted, PAGE_URL).notes == ()
 
 
 def test_tag_groups_for_check_page() -> None:

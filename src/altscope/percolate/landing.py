@@ -87,6 +87,12 @@ _SOFT_ERROR_TITLE_RE = re.compile(
     r"|unavailable)\b|(?:page|document|file|item)?\s*not\s+found\b|.*\bpage\s+not\s+found\b)",
     re.IGNORECASE,
 )
+# A metadata tag written after <body> (a theme that prints them in the page body).
+_BODY_META_RE = re.compile(
+    r"<meta\b[^>]{0,300}?\b(?:name|property)\s*=\s*[\"']?"
+    r"(?:citation_|dc\.|dcterms\.|prism\.|eprints\.)",
+    re.IGNORECASE,
+)
 _DATE_RE = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
 
 
@@ -189,8 +195,12 @@ class LandingMeta:
 
     def to_output_metadata(self) -> OutputMetadata:
         """The page's bibliographic metadata as the shared record (provider ``landing-page``)."""
-        identifiers = [
-            str(found.identifier) for found in self.identifiers if found.strength == META
+        # Only what is safe to merge aliases on: the matching DOI and other declared schemes.
+        identifiers = [str(self.doi)] if self.doi is not None else []
+        identifiers += [
+            str(found.identifier)
+            for found in self.identifiers
+            if found.strength == META and found.identifier.scheme != "doi"
         ]
         return OutputMetadata(
             provider="landing-page",
@@ -554,6 +564,12 @@ def extract_landing(
         if body is not None:
             scripts += body.css("script[type]")
             spans += body.css("span.Z3988[title]")
+    if cut < len(text) and text.find("citation_", cut) >= 0:
+        late = len(_BODY_META_RE.findall(text, cut))
+        if late:
+            collector.notes.append(
+                f"{late} metadata tag(s) after <body> are not read: move them into <head>"
+            )
     collector.jsonld(
         [
             node.text(deep=True)
