@@ -50,6 +50,55 @@ class Settings(BaseSettings):
     enrich_concurrency: int = Field(4, description="Metadata requests in flight at once.")
     worker_concurrency: int = Field(4, description="Jobs one worker process runs at once.")
 
+    # The safe fetcher (altscope.percolate.fetch): every URL found in the wild goes through it.
+    fetch_allow_hosts: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Addresses, networks (CIDR) or host names the fetcher may reach although the SSRF "
+            'guard refuses them (loopback, private, ...), e.g. ["127.0.0.1"] in tests or '
+            '["10.1.0.0/16"] for an intranet repository. Env var: a JSON list.'
+        ),
+    )
+    fetch_timeout: float = Field(
+        30.0, description="Seconds one fetch may spend on the network, redirects included."
+    )
+    fetch_connect_timeout: float = Field(10.0, description="Seconds to open one connection.")
+    fetch_read_timeout: float = Field(
+        10.0, description="Seconds the fetcher waits for the next bytes of an answer."
+    )
+    fetch_max_bytes: int = Field(
+        5_000_000, description="Largest body accepted, in bytes as received (compressed)."
+    )
+    fetch_max_decompressed_bytes: int = Field(
+        10_000_000, description="Largest body accepted once decompressed (gzip/deflate/br bombs)."
+    )
+    fetch_max_redirects: int = Field(10, description="Redirects followed before giving up.")
+    fetch_concurrency: int = Field(32, description="Connections the fetcher opens at once.")
+    fetch_per_host_concurrency: int = Field(
+        2, description="Requests in flight at once to one host."
+    )
+    fetch_host_delay: float = Field(
+        1.0, description="Seconds between the starts of two requests to one host (politeness)."
+    )
+    fetch_queue_timeout: float = Field(
+        120.0, description="Seconds a fetch waits for its turn at a busy host before giving up."
+    )
+    fetch_max_retry_wait: float = Field(
+        10.0,
+        description="Longest Retry-After (429/503) waited out and retried; longer ones fail.",
+    )
+    fetch_obey_robots: bool = Field(True, description="Obey robots.txt (cached per host).")
+    fetch_robots_ttl: float = Field(86_400.0, description="Seconds a robots.txt is remembered.")
+    fetch_cache_ttl: float = Field(
+        7 * 86_400.0, description="Seconds a successful fetch result is remembered."
+    )
+    fetch_failure_ttl: float = Field(
+        3_600.0, description="Seconds a failed fetch (error, 404, ...) is remembered."
+    )
+    doi_resolver_url: str = Field(
+        "https://doi.org", description="DOI resolver used to check that DOIs exist."
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,
