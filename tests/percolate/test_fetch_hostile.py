@@ -456,6 +456,21 @@ async def test_robots_txt_disallow_is_obeyed_and_cached(connects) -> None:
         assert server.seen.paths["/robots.txt"] == 1
 
 
+async def test_robots_txt_is_fetched_once_for_concurrent_fetches_and_crawl_delay_is_obeyed(
+    connects,
+) -> None:
+    async with HostileServer(robots="User-agent: *\nCrawl-delay: 0.25\n") as server:
+        started = time.monotonic()
+        async with SafeFetcher(make_settings()) as fetcher:
+            results = await asyncio.gather(
+                *(fetcher.fetch(server.url(f"/page?n={n}")) for n in range(3))
+            )
+        elapsed = time.monotonic() - started
+        assert [r.reason_code for r in results] == [None, None, None]
+        assert server.seen.paths["/robots.txt"] == 1
+        assert elapsed >= 0.5  # three starts, 0.25 s apart
+
+
 async def test_robots_txt_rules_for_our_agent(connects) -> None:
     rules = "User-agent: altscope\nDisallow: /\n\nUser-agent: *\nAllow: /\n"
     async with HostileServer(robots=rules) as server:

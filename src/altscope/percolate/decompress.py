@@ -62,6 +62,9 @@ class _Zlib:
         self.encoding = encoding
         self.left = limit
         self._decoder: zlib._Decompress | None = None
+        self._done = False
+        self._members = 0  # complete gzip members decoded so far
+        self._start = b""  # deflate: the first two bytes tell zlib-wrapped from raw
 
     def _new_decoder(self, first: bytes) -> zlib._Decompress:
         if self.encoding == "gzip":
@@ -72,10 +75,21 @@ class _Zlib:
         return zlib.decompressobj(zlib.MAX_WBITS if zlib_header else -zlib.MAX_WBITS)
 
     def feed(self, data: bytes) -> bytes:
+        if self._done:
+            return b""  # bytes after the end of the stream are ignored, as browsers do
+        if self.encoding == "deflate" and self._decoder is None:
+            data = self._start + data
+            if len(data) < 2:
+                self._start = data
+                return b""
+            self._start = b""
         out = bytearray()
         try:
             while data:
                 if self._decoder is None:
+                    if self._members and data[0] != 0x1F:  # not another gzip member
+                        self._done = True
+                        break
                     self._decoder = self._new_decoder(data)
                 piece = self._decoder.decompress(data, self.left + 1)
                 self.left -= len(piece)
@@ -85,8 +99,10 @@ class _Zlib:
                 if self._decoder.eof:
                     data = self._decoder.unused_data
                     self._decoder = None
+                    self._members += 1
                     if self.encoding != "gzip":
-                        break  # trailing bytes after a deflate stream are ignored
+                        self._done = True
+                        break
                 else:
                     data = self._decoder.unconsumed_tail
         except zlib.error as error:
@@ -94,6 +110,8 @@ class _Zlib:
         return bytes(out)
 
     def finish(self) -> bytes:
+        if self._start:
+            raise BadEncoding(f"truncated {self.encoding} data")
         if self._decoder is None:
             return b""
         try:

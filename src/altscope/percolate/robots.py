@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from protego import Protego
 from yarl import URL
 
-from altscope.percolate.fetch_result import FetchResult, Reason
+from altscope.percolate.fetch_result import UNCACHED_REASONS, FetchResult, Reason
 
 # Fetch failures that say the host itself is unusable, not just its robots.txt.
 _HOST_FAILURES = frozenset(
@@ -118,6 +118,8 @@ class RobotsCache:
             raise
         finally:
             del self._pending[location]
+        if rules.expires <= time.monotonic():
+            return rules  # a local condition (host busy, rate limited): ask again next time
         self._rules[location] = rules
         self._rules.move_to_end(location)
         while len(self._rules) > self.max_origins:
@@ -134,4 +136,5 @@ class RobotsCache:
             return _Rules(Protego.parse(text), allow_all=False, expires=now + self.ttl)
         if 400 <= status < 500 and status != 429:
             return _Rules(None, allow_all=True, expires=now + self.ttl)
-        return _Rules(None, allow_all=False, expires=now + self.failure_ttl, failure=result)
+        ttl = 0.0 if result.reason_code in UNCACHED_REASONS else self.failure_ttl
+        return _Rules(None, allow_all=False, expires=now + ttl, failure=result)
