@@ -17,8 +17,12 @@ robots.txt, redirects, limits) is used as in production:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import socket
+import threading
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,6 +162,8 @@ class Site:
         if request.path == "/robots.txt":
             rules = "Disallow: /private/" if host == "repo.test" else "Allow: /"
             return web.Response(text=f"User-agent: *\n{rules}\n")
+        if host == "127.0.0.1":  # plain-address URLs (the CLI tests): resolver or publisher
+            host = "doi.test" if request.path.startswith("/resolver/") else "publisher.test"
         handler = getattr(self, f"_{host.split('.')[0]}", None)
         if handler is None:
             return web.Response(status=404, text="no such site")
@@ -182,7 +188,7 @@ class Site:
     def _doi(self, request: web.Request, path: str) -> web.Response:
         from urllib.parse import unquote
 
-        doi = unquote(request.path.lstrip("/")).lower()
+        doi = unquote(request.path.removeprefix("/resolver").lstrip("/")).lower()
         if doi not in DOIS:
             return self._html(_page("", "<h1>DOI Not Found</h1>", "Error: DOI Not Found"), 404)
         return self._redirect(*DOIS[doi], status=302)
@@ -217,3 +223,20 @@ class Site:
             body=orjson.dumps({"status": "ok", "message": {"items": items}}),
             content_type="application/json",
         )
+
+
+@contextlib.contextmanager
+def site_in_thread() -> Iterator[Site]:
+    """The site served from its own thread and event loop (for code that calls asyncio.run)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    site = Site()
+    asyncio.run_coroutine_threadsafe(site.__aenter__(), loop).result(10)
+    try:
+        yield site
+    finally:
+        asyncio.run_coroutine_threadsafe(site.__aexit__(None, None, None), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
