@@ -126,6 +126,7 @@ class HostileServer:
             "/cookie-check": self.cookie_check,
             "/head-refused": self.head_refused,
             "/doi/{doi:.*}": self.doi_resolver,
+            "/huge-header": self.huge_header,
         }
         for path, handler in routes.items():
             app.router.add_route("*", path, handler)
@@ -335,6 +336,9 @@ class HostileServer:
         if request.method == "HEAD":
             return web.Response(status=405)
         raise web.HTTPFound("/page")
+
+    async def huge_header(self, request: web.Request) -> web.Response:
+        return web.Response(body=HTML, headers={"X-Junk": "j" * 200_000})
 
     async def doi_resolver(self, request: web.Request) -> web.Response:
         """A DOI resolver: DOIs ending in ``exists`` redirect, ``broken`` fail, others 404."""

@@ -19,7 +19,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from hostile_server import HTML, MB, HostileServer, build_bombs, start_garbage_server
 
 from altscope.config import Settings
-from altscope.percolate.fetch import Reason, SafeFetcher
+from altscope.percolate.fetch import Reason, SafeFetcher, resolve_url
 from altscope.percolate.fetch_cache import MemoryFetchCache
 from altscope.percolate.html import html_to_text
 
@@ -417,6 +417,12 @@ async def test_garbage_instead_of_http_is_a_bad_response(connects) -> None:
     assert result.reason_code == Reason.BAD_RESPONSE, result.error
 
 
+async def test_huge_header_is_a_bad_response(server, connects) -> None:
+    result = await fetch_one(server.url("/huge-header"))
+    assert result.reason_code == Reason.BAD_RESPONSE, result.error
+    assert result.body is None
+
+
 # -- answers that are not the page -----------------------------------------------------------
 
 
@@ -600,6 +606,12 @@ async def test_resolve_reports_where_a_refused_redirect_goes(server, connects) -
         result = await fetcher.resolve(server.url("/redirect?to=http://10.1.2.3/secret"))
     assert result.reason_code == Reason.SSRF_BLOCKED
     assert result.final_url == "http://10.1.2.3/secret"
+
+
+async def test_resolve_url_one_off(server, connects) -> None:
+    final, chain = await resolve_url(server.url("/chain/1"), make_settings())
+    assert final == server.url("/chain/0")
+    assert chain == (server.url("/chain/1"), final)
 
 
 async def test_resolve_loop(server, connects) -> None:

@@ -59,7 +59,7 @@ _NO_RETRY_AFTER_DEFAULT = 60.0
 _CHUNK = 64 * 1024
 _SKIPPED_HEADERS = frozenset({"set-cookie"})
 
-__all__ = ["DEFAULT_ACCEPT", "FetchResult", "Reason", "SafeFetcher"]
+__all__ = ["DEFAULT_ACCEPT", "FetchResult", "Reason", "SafeFetcher", "resolve_url"]
 
 
 class _Failed(Exception):
@@ -210,6 +210,8 @@ class SafeFetcher:
 
     async def __aenter__(self) -> SafeFetcher:
         settings = self.settings
+        if not settings.contact_email:
+            log.warning("contact_email is not set: the fetcher's user agent has no contact address")
         connector = aiohttp.TCPConnector(
             limit=max(1, settings.fetch_concurrency),
             limit_per_host=0,  # per-host limits are HostGates' job
@@ -574,6 +576,16 @@ async def _read_body(response: aiohttp.ClientResponse, mode: _Mode) -> bytes:
         parts.append(decoder.feed(chunk))
     parts.append(decoder.finish())
     return b"".join(parts)
+
+
+async def resolve_url(url: str, settings: Settings | None = None) -> tuple[str, tuple[str, ...]]:
+    """One-off unshortening: (final URL, every URL on the way). Batch callers should keep one
+    :class:`SafeFetcher` open and call :meth:`SafeFetcher.resolve` (it shares caches and
+    politeness); this opens one just for ``url``.
+    """
+    async with SafeFetcher(settings) as fetcher:
+        result = await fetcher.resolve(url)
+    return result.final_url, result.chain
 
 
 def _client_failure(error: aiohttp.ClientError) -> tuple[Reason, str]:
