@@ -262,6 +262,6 @@ def test_text_stage_is_offline_and_synchronous() -> None:
     )
     assert [(str(m.identifier), m.method) for m in stage.matches] == [
         ("doi:10.1038/nature14539", "text-id"),
-        ("arXiv:1706.03762v5", "url-id"),
+        ("arXiv:1706.03762", "url-rule"),  # the arXiv rule names the work, not the version
     ]
     assert stage.pending == ["https://t.co/x"]

@@ -264,7 +264,10 @@ class Percolator:
     # --- offline rungs ------------------------------------------------------------------
 
     def url_matches(self, url: str) -> tuple[list[Match], list[Skip], bool]:
-        """url-id, then url-rule, then domain-map for one URL: (matches, skips, needs_page).
+        """url-id, url-rule and domain-map for one URL: (matches, skips, needs_page).
+
+        An identifier written in the URL is ``url-id``; a publisher rule's identifier is
+        ``url-rule`` and wins over a longer written one (``10.1101/x.y`` over ``…v1``).
 
         ``needs_page``: a rule says the URL is a landing page worth reading, or a PII needs a
         lookup, or the URL is in a tracked domain (always followed).
@@ -272,26 +275,33 @@ class Percolator:
         matches: list[Match] = []
         skips: list[Skip] = []
         needs_page = False
-        host = _host(url)
+        ruled: list[Match] = []
+        for rule in self.rules.apply(url):
+            if rule.lookup == NEEDS_LANDING_PAGE or rule.identifier is None:
+                needs_page = True
+                continue
+            if rule.lookup == "pii-to-doi":
+                needs_page = True
+            detail = f"rule {rule.rule}"
+            ruled.append(
+                Match(rule.identifier, URL_RULE, RECOGNISED_DOMAIN, url=url, detail=detail)
+            )
         for found in find_identifiers(url):
             identifier = found.identifier
-            if identifier.scheme in OUTPUT_SCHEMES:
-                matches.append(
-                    Match(identifier, URL_ID, self._url_verification(url, identifier), url=url)
-                )
-        if all(m.identifier.scheme == "pii" for m in matches):
-            for rule in self.rules.apply(url):
-                if rule.lookup == NEEDS_LANDING_PAGE or rule.identifier is None:
-                    needs_page = True
-                    continue
-                verification = RECOGNISED_DOMAIN
-                matches.append(
-                    Match(
-                        rule.identifier, URL_RULE, verification, url=url, detail=f"rule {rule.rule}"
-                    )
-                )
-                if rule.lookup == "pii-to-doi":
-                    needs_page = True
+            if identifier.scheme not in OUTPUT_SCHEMES or any(
+                # the publisher's rule knows better (bioRxiv's "v1" is not part of the DOI)
+                r.identifier != identifier
+                and r.identifier.scheme == identifier.scheme
+                and identifier.value.startswith(r.identifier.value)
+                for r in ruled
+            ):
+                continue
+            if identifier.scheme == "pii":
+                needs_page = True  # its DOI needs a lookup
+            verification = self._url_verification(url, identifier)
+            matches.append(Match(identifier, URL_ID, verification, url=url))
+        written = {m.identifier for m in matches}
+        matches += [r for r in ruled if r.identifier not in written]
         if self.tracker and self.tracker.tracked_domain(url):
             needs_page = True
             hits, problems = self.tracker.identifiers(url)
@@ -307,7 +317,7 @@ class Percolator:
                 )
             for problem in problems:
                 skips.append(Skip(url, "domain-map-invalid", problem))
-        if host in DOI_RESOLVER_HOSTS and not matches:
+        if not matches and _host(url) in DOI_RESOLVER_HOSTS:
             needs_page = True  # a shortDOI or an odd DOI link: the resolver knows
         return matches, skips, needs_page
 
@@ -552,31 +562,38 @@ class Percolator:
                 collected.skip(skip.subject, skip.reason, skip.detail)
         return added
 
-    async def _pii_lookups(self, url: str, collected: _Collected, fetcher: Fetcher) -> bool:
-        """PII → DOI for URLs whose rule asks for it; True when a DOI was found."""
-        matched = False
+    def _piis(self, url: str) -> dict[str, tuple[str, str]]:
+        """The PIIs of a URL (from a pii-to-doi rule, or written in it): value -> (method, how)."""
+        found: dict[str, tuple[str, str]] = {}
         for rule in self.rules.apply(url):
-            if rule.lookup != "pii-to-doi" or rule.identifier is None:
-                continue
-            doi = await self._pii_to_doi(rule.identifier.value, fetcher)
+            if rule.lookup == "pii-to-doi" and rule.identifier is not None:
+                found.setdefault(rule.identifier.value, (URL_RULE, f"rule {rule.rule}"))
+        for hit in find_identifiers(url):
+            if hit.identifier.scheme == "pii":
+                found.setdefault(hit.identifier.value, (URL_ID, "PII in the URL"))
+        return found
+
+    async def _pii_lookups(self, url: str, collected: _Collected, fetcher: Fetcher) -> bool:
+        """PII → DOI through Crossref for the PIIs of a URL; True when a DOI was found."""
+        matched = False
+        for pii, (method, how) in self._piis(url).items():
+            doi = await self._pii_to_doi(pii, fetcher)
             if doi is None:
                 collected.skip(
-                    str(rule.identifier), "pii-unresolved", "Crossref names no single DOI for it"
+                    f"pii:{pii}", "pii-unresolved", "Crossref names no single DOI for it"
                 )
                 continue
             known = await self._check(doi, fetcher)
             if known is False:
-                collected.skip(
-                    f"doi:{doi}", "doi-not-registered", f"from PII {rule.identifier.value}"
-                )
+                collected.skip(f"doi:{doi}", "doi-not-registered", f"from PII {pii}")
                 continue
             matched |= collected.add(
                 Match(
                     Identifier("doi", doi),
-                    URL_RULE,
+                    method,
                     RESOLVER_CONFIRMED if known else UNVERIFIED,
                     url=url,
-                    detail=f"rule {rule.rule}: PII {rule.identifier.value} via Crossref",
+                    detail=f"{how}: PII {pii} via Crossref",
                 )
             )
         return matched
