@@ -33,13 +33,13 @@ CONFORMANCE = Path(
 HYPERSCAN_PLATFORM = platform.machine().lower() in {"x86_64", "amd64", "aarch64", "arm64"}
 
 needs_fast_path = pytest.mark.skipif(
-    find._locate is None and not HYPERSCAN_PLATFORM,
+    not find._FAST and not HYPERSCAN_PLATFORM,
     reason="no Hyperscan wheel for this platform: find_identifiers is the reference",
 )
 
 
 def fast(text: str, html: bool) -> list[find.Found]:
-    assert find._locate is not None
+    assert find._FAST
     return find.find_identifiers(text, html=html)
 
 
@@ -50,7 +50,7 @@ def assert_same(text: str) -> None:
 
 def test_hyperscan_is_installed_where_it_has_wheels() -> None:
     if HYPERSCAN_PLATFORM:
-        assert find._locate is not None, "hyperscan is a dependency on this platform"
+        assert find._FAST, "hyperscan is a dependency on this platform"
 
 
 def test_ignorecase_extras_are_all_of_unicode() -> None:
@@ -370,7 +370,7 @@ def test_find_tests_pass_without_hyperscan(monkeypatch: pytest.MonkeyPatch) -> N
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    monkeypatch.setattr(find, "_locate", None)
+    monkeypatch.setattr(find, "_FAST", False)
     tests = [fn for name, fn in vars(module).items() if name.startswith("test_")]
     assert len(tests) >= 5
     for test in tests:

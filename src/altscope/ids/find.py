@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from altscope.ids import arxiv, doi, isbn, issn, misc, names, people, pubmed
-from altscope.ids._locate import Locate, Located, caseless, locator
+from altscope.ids._locate import Located, Locator, caseless, collect, utf8
 from altscope.ids._types import END, Found, Identifier
 from altscope.ids.registry import DETECT_ORDER
 
@@ -38,15 +38,17 @@ _PRIORITY = {scheme: i for i, scheme in enumerate(DETECT_ORDER)}
 @dataclass(frozen=True, slots=True)
 class Trigger:
     """A finder runs when one of ``exact`` occurs in the text or one of ``folded`` in the
-    lower-cased text. ``anchor`` is a Hyperscan byte pattern every match contains; without one the
-    ``folded`` keys are the anchors, in every case variant ``re.IGNORECASE`` matches. ``reach`` is
-    (before, after) as described above, or None to run on the whole text once anchored."""
+    lower-cased text. ``anchor`` is a Hyperscan byte pattern every match contains, or an expression
+    run over the text only once the finder is triggered (for an anchor so common that scanning for
+    it would slow every text down); without one the ``folded`` keys are the anchors, in every case
+    variant ``re.IGNORECASE`` matches. ``reach`` is
+    (before, after) as described above."""
 
     finder: Finder
     exact: tuple[str, ...] = ()
     folded: tuple[str, ...] = ()
-    anchor: bytes | None = None
-    reach: tuple[int, int] | None = (0, 0)
+    anchor: bytes | re.Pattern[str] | None = None
+    reach: tuple[int, int] = (0, 0)
 
 
 # Triggers are few and shared ("doi" for doi.org and doi:, "-000" for ORCIDs); the finders' own
@@ -85,11 +87,14 @@ TRIGGERS = (
     Trigger(names.find_urn, folded=("urn:",)),
     # https://arks.org/ark:
     Trigger(names.find_ark, folded=("ark:",), reach=(17, 0)),
-    # A PII is digits and punctuation: the finder runs on the whole text when "pii" occurs.
-    Trigger(misc.find_pii, folded=("pii",), reach=None),
+    # S and four digits (a PII is found anywhere once "pii" occurs in the text).
+    Trigger(misc.find_pii, folded=("pii",), anchor=re.compile(r"S\d{4}")),
     # https://www.ror.org
     Trigger(people.find_ror, folded=("ror.org",), reach=(12, 0)),
 )
+
+
+_EXACT_KEYS = tuple(k for t in TRIGGERS for k in t.exact)
 
 
 def _resolve(hits: list[Hit]) -> list[Hit]:
@@ -121,11 +126,12 @@ def _found(text: str, hits: list[Hit], stripped: StrippedHTML | None = None) -> 
 
 def _finders(text: str) -> list[Finder]:
     """The finders whose trigger substrings occur in ``text``."""
+    exact = {k for k in _EXACT_KEYS if k in text}
     low = text.lower()
     return [
         t.finder
         for t in TRIGGERS
-        if any(k in text for k in t.exact) or any(k in low for k in t.folded)
+        if any(k in exact for k in t.exact) or any(k in low for k in t.folded)
     ]
 
 
@@ -145,8 +151,6 @@ def find_reference(text: str, *, html: bool = False) -> list[Found]:
 
 
 # --- Hyperscan: finders on windows around anchors ----------------------------------------------
-
-_EXACT_KEYS = tuple(k for t in TRIGGERS for k in t.exact)
 
 
 def _triggered(trigger: Trigger, text: str, keys: Sequence[tuple[str, int]]) -> bool:
@@ -170,6 +174,8 @@ def _any_triggered(text: str, located: Located | None) -> bool:
 def _windows(text: str, anchors: list[int], before: int, after: int) -> list[list[int]]:
     """Merged [pos, endpos) windows around anchors, each ending at a space (any whitespace would
     do) or the end of the text; see the module docstring."""
+    if len(anchors) == 1:
+        return [[max(0, anchors[0] - before), _space_after(text, anchors[0] + after)]]
     windows: list[list[int]] = []
     for anchor in sorted(anchors):
         if windows and anchor - before <= windows[-1][1]:
@@ -189,41 +195,69 @@ def _search(text: str, located: Located | None) -> list[Hit]:
     if located is None:
         return []
     hits: list[Hit] = []
-    for index in sorted(located.anchors) if len(located.anchors) > 1 else located.anchors:
+    for index, anchors in located.anchors.items():
         trigger = TRIGGERS[index]
         if not _triggered(trigger, text, located.keys.get(index, ())):
             continue
-        if trigger.reach is None:
-            hits.extend(trigger.finder(text, 0, END))
-            continue
-        for pos, endpos in _windows(text, located.anchors[index], *trigger.reach):
+        if isinstance(trigger.anchor, re.Pattern):  # anchored by its keys until triggered
+            anchors = [match.start() for match in trigger.anchor.finditer(text)]
+        for pos, endpos in _windows(text, anchors, *trigger.reach):
             hits.extend(trigger.finder(text, pos, endpos))
     return _resolve(hits)
 
 
-def _find_in_html(text: str, locate: Locate) -> list[Found]:
+def _find_in_html(text: str, located: Located | None) -> list[Found]:
     # Stripping removes text, so the stripped text holds no anchor unless the raw text does, an
     # entity is decoded into one, or a removed tag joins one.
-    located = locate(text, True)
     if located is None and "&" not in text:
         return []
     if not _any_triggered(text, located):
         return []
     stripped = StrippedHTML(text)
-    return _found(text, _search(stripped.text, locate(stripped.text, False)), stripped)
+    return _found(text, _search(stripped.text, _LOCATOR.locate(stripped.text)), stripped)
 
 
-_locate = locator([(t.anchor, t.folded) for t in TRIGGERS])
+try:
+    _LOCATOR = Locator(
+        [
+            (
+                t.anchor if isinstance(t.anchor, bytes) else None,
+                t.folded,
+                not isinstance(t.anchor, bytes),
+            )
+            for t in TRIGGERS
+        ]
+    )
+except ImportError:  # no Hyperscan wheel for this platform
+    _FAST = False
+else:
+    _FAST = True
+    _SCANS, _local = _LOCATOR.scans, _LOCATOR.local
 
 
 def find_identifiers(text: str, *, html: bool = False) -> list[Found]:
     """Every identifier in ``text``, in order of appearance. ``html=True`` strips tags and
     decodes entities first; spans still index into the original ``text``."""
-    if _locate is None:
+    if not _FAST:
         return find_reference(text, html=html)
-    if html and ("<" in text or "&" in text):
-        return _find_in_html(text, _locate)
-    located = _locate(text, False)
+    markup = html and ("<" in text or "&" in text)
+    # _LOCATOR.locate(text, markup), inlined: most texts hold nothing, and for them the call
+    # would be a tenth of the time.
+    try:
+        data = text.encode()
+    except UnicodeEncodeError:
+        data = utf8(text)
+    except AttributeError:  # not a str: fail as the reference does
+        return find_reference(text, html=html)
+    matches: list[tuple[int, int]] = []
+    try:
+        scratches = _local.scratches
+    except AttributeError:
+        scratches = _LOCATOR.scratches()
+    _SCANS[markup](data, collect, 0, matches, scratches[markup])
+    located = _LOCATOR.located(text, data, matches) if matches else None
+    if markup:
+        return _find_in_html(text, located)
     if located is None:
         return []
     return [Found(ident, s, e, text[s:e]) for s, e, ident in _search(text, located)]
