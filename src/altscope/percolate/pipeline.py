@@ -185,7 +185,11 @@ class _Collected:
     def add(self, match: Match) -> bool:
         identifier = match.identifier
         if identifier.scheme == "doi" and is_example_doi(identifier.value):
-            self.skip(str(identifier), "example-prefix", "10.5555 is Crossref's example prefix")
+            self.skip(
+                str(identifier),
+                "example-prefix",
+                "an example or test DOI prefix (10.5555, 10.5072)",
+            )
             return False
         known = self.matches.get(identifier)
         if known is not None:

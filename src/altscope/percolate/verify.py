@@ -39,8 +39,8 @@ RECOGNISED_DOMAIN = "recognised-domain"
 UNVERIFIED = "unverified"
 VERIFICATIONS = (EXACT, RESOLVER_CONFIRMED, RECOGNISED_DOMAIN, UNVERIFIED)
 
-#: DOI prefixes reserved for examples and documentation: never a real work.
-EXAMPLE_PREFIXES = frozenset({"10.5555"})
+#: DOI prefixes reserved for examples and tests (Crossref's, DataCite's): never a real work.
+EXAMPLE_PREFIXES = frozenset({"10.5555", "10.5072"})
 
 _PREFIX_RE = re.compile(r"^(10\.\d{4,9})/")
 # Second-level labels under which a country's registrable names sit (example.co.uk).
@@ -54,7 +54,7 @@ def doi_prefix(doi: str) -> str | None:
 
 
 def is_example_doi(doi: str) -> bool:
-    """A DOI under an example prefix (10.5555): refused as a match."""
+    """A DOI under an example or test prefix (10.5555, 10.5072): refused as a match."""
     return doi_prefix(doi) in EXAMPLE_PREFIXES
 
 
