@@ -60,9 +60,7 @@ def percolator(site: Site, **options) -> Percolator:
         titles=titles,
         prefixes=DomainPrefixes([("publisher.test", "10.1234")]),
         options=replace(OPTIONS, **options),
-        doi_resolver_url=site.url("doi.test", ""),
-        crossref_url=site.url("crossref.test", ""),
-    )
+    )  # the DOI resolver and Crossref come from the fetcher's settings
 
 
 def by_identifier(result: PercolationResult) -> dict[Identifier, Match]:

@@ -254,8 +254,8 @@ class Percolator:
         titles: TitleIndex | None = None,
         prefixes: DomainPrefixes | None = None,
         options: PercolatorOptions | None = None,
-        doi_resolver_url: str = "https://doi.org",
-        crossref_url: str = "https://api.crossref.org",
+        doi_resolver_url: str | None = None,
+        crossref_url: str | None = None,
     ) -> None:
         self.rules = rules if rules is not None else default_rules()
         self.tracker = tracker or DomainTracker()
@@ -264,6 +264,14 @@ class Percolator:
         self.options = options or PercolatorOptions()
         self.doi_resolver_url = doi_resolver_url
         self.crossref_url = crossref_url
+
+    def _service(self, fetcher: Fetcher, name: str, default: str) -> str:
+        """A service URL: given to the percolator, else the fetcher's settings, else public."""
+        given = getattr(self, name)
+        if given:
+            return given
+        settings = getattr(fetcher, "settings", None)
+        return getattr(settings, name, None) or default
 
     # --- offline rungs ------------------------------------------------------------------
 
@@ -603,7 +611,8 @@ class Percolator:
         return matched
 
     async def _pii_to_doi(self, pii: str, fetcher: Fetcher) -> str | None:
-        query = f"{self.crossref_url.rstrip('/')}/works?filter=alternative-id:{quote(pii)}&rows=2"
+        crossref = self._service(fetcher, "crossref_url", "https://api.crossref.org")
+        query = f"{crossref.rstrip('/')}/works?filter=alternative-id:{quote(pii)}&rows=2"
         answer = await fetcher.fetch(query, accept="application/json")
         if not answer.ok or not answer.body:
             return None
@@ -709,7 +718,8 @@ class Percolator:
             if is_example_doi(doi):
                 collected.skip(str(found.identifier), "example-prefix", "in the page body")
                 continue
-            hops = await fetcher.resolve(_doi_url(self.doi_resolver_url, doi))
+            resolver = self._service(fetcher, "doi_resolver_url", "https://doi.org")
+            hops = await fetcher.resolve(_doi_url(resolver, doi))
             landing = hops.final_url
             if not hops.redirects or not landing or _host(landing) in DOI_RESOLVER_HOSTS:
                 reason = str(hops.reason_code) if hops.reason_code else "doi-unresolved"

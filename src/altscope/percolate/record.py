@@ -136,8 +136,8 @@ def load_percolator(
     options: PercolatorOptions | None = None,
     rules: RuleSet | None = None,
     titles: bool = True,
-    doi_resolver_url: str = "https://doi.org",
-    crossref_url: str = "https://api.crossref.org",
+    doi_resolver_url: str | None = None,
+    crossref_url: str | None = None,
 ) -> Percolator:
     """A percolator that knows the database's tracked domains and (``titles``) tracked titles."""
     options = options or PercolatorOptions()
