@@ -169,8 +169,11 @@ def check_page(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Show which metadata tags a landing page has, the identifiers found and where, and what
-    is missing for reliable tracking (for repository and journal managers)."""
+    """Check a landing page's metadata tags: what it has and what tracking needs.
+
+    Shows the tags found, the identifiers and where they came from, and what is missing for
+    reliable tracking (for repository and journal managers).
+    """
     status = charset = None
     if is_http_url(target):
         body, final_url, status, charset = _fetch(target)

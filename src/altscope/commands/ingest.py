@@ -102,8 +102,11 @@ def import_files_command(
     no_enrich: bool = NoEnrichOption,
     database_url: str | None = DatabaseUrlOption,
 ) -> None:
-    """Import research outputs from files; broken entries are listed as file:line, and the
-    rest is imported. Importing the same file again changes nothing."""
+    """Import research outputs from files (identifier lists, CSV, BibTeX, RIS, ORCID JSON).
+
+    Broken entries are listed as file:line and the rest is imported. Importing the same file
+    again changes nothing.
+    """
     if format is not None and format.lower() not in FORMATS:
         fail(f"unknown format '{format}': choose from {', '.join(FORMATS)}", code=2)
     chosen = format.lower() if format else None
@@ -151,8 +154,10 @@ def enrich(
     ),
     database_url: str | None = DatabaseUrlOption,
 ) -> None:
-    """Fetch metadata from Crossref, DataCite and OpenAlex for outputs that lack it (for
-    example after an import while offline)."""
+    """Fetch missing metadata from Crossref, DataCite and OpenAlex.
+
+    For outputs stored without it, for example after an import while offline.
+    """
     settings = get_settings()
     with _database(database_url, settings) as engine:
         _contact_hint(settings)

@@ -149,10 +149,11 @@ def percolate(
         show_default=False,
     ),
 ) -> None:
-    """Find the research outputs a post, page or link names, each with its method
-    (text-id, url-id, url-rule, domain-map, landing-meta, landing-body-verified, title-match)
-    and verification (exact, resolver-confirmed, recognised-domain, unverified), and why
-    every other candidate was not matched.
+    """Find the research outputs a post, page or link names, and how sure we are.
+
+    Each match shows its method (text-id, url-id, url-rule, domain-map, landing-meta,
+    landing-body-verified, title-match) and verification (exact, resolver-confirmed,
+    recognised-domain, unverified); every other candidate shows why it was not matched.
 
     Landing pages are fetched through the safe fetcher (SSRF guard, robots.txt, size and time
     limits); with --no-fetch only the offline rungs run. Nothing is stored.
