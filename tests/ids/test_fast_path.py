@@ -343,6 +343,17 @@ def test_far_triggers_count_as_in_the_reference() -> None:
 
 
 @needs_fast_path
+def test_html_flag_and_bad_input_as_in_the_reference() -> None:
+    text = "<b>doi:10.1000/x</b> &amp; PMID: 1234"
+    for html in (None, 0, 1, "yes"):
+        assert find.find_identifiers(text, html=html) == find.find_reference(text, html=html)  # type: ignore[arg-type]
+    for bad in (None, b"doi:10.1000/x", 5):
+        for html in (False, True):
+            with pytest.raises(TypeError):
+                find.find_identifiers(bad, html=html)  # type: ignore[arg-type]
+
+
+@needs_fast_path
 def test_threads_get_their_own_scratch_space() -> None:
     texts = [f"post {i} doi:10.1000/{i} and PMID: {i + 1}" + " word" * (i % 50) for i in range(300)]
     expected = [find.find_reference(t) for t in texts]
