@@ -85,6 +85,21 @@ def is_retryable(error: BaseException) -> bool:
     return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
 
 
+def retry_on_conflict(work: Callable[[], T], *, attempts: int = 5, backoff: float = 0.05) -> T:
+    """Call ``work()``, again after a pause when it fails on a transient conflict.
+
+    ``work`` must be safe to run again: a failed attempt's transaction was rolled back.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return work()
+        except DBAPIError as error:
+            if attempt == attempts or not is_retryable(error):
+                raise
+            time.sleep(backoff * attempt * (1 + random.random()))
+    raise AssertionError("unreachable")
+
+
 def run_in_transaction(
     engine: Engine, work: Callable[[Session], T], *, attempts: int = 5, backoff: float = 0.05
 ) -> T:
@@ -93,12 +108,9 @@ def run_in_transaction(
     ``work`` must be safe to run again (every store function is): a retried attempt starts
     from a rolled-back state.
     """
-    for attempt in range(1, attempts + 1):
-        try:
-            with transaction(engine) as session:
-                return work(session)
-        except DBAPIError as error:
-            if attempt == attempts or not is_retryable(error):
-                raise
-            time.sleep(backoff * attempt * (1 + random.random()))
-    raise AssertionError("unreachable")
+
+    def attempt() -> T:
+        with transaction(engine) as session:
+            return work(session)
+
+    return retry_on_conflict(attempt, attempts=attempts, backoff=backoff)

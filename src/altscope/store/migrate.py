@@ -26,7 +26,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
-from altscope.store.db import is_sqlite, make_engine
+from altscope.store.db import is_sqlite, make_engine, retry_on_conflict
 from altscope.store.schema import Base
 from altscope.store.types import UTCDateTime
 
@@ -123,7 +123,14 @@ def _between(before: str | None, after: str | None) -> list[Revision]:
 
 
 def upgrade(url: str, revision: str = "head") -> UpgradeResult:
-    """Migrate the database at ``url`` up to ``revision`` in one transaction."""
+    """Migrate the database at ``url`` up to ``revision`` in one transaction.
+
+    A transient lock conflict (processes starting together on a new SQLite file) is retried.
+    """
+    return retry_on_conflict(lambda: _upgrade_once(url, revision))
+
+
+def _upgrade_once(url: str, revision: str) -> UpgradeResult:
     with _engine(url) as engine, engine.connect() as connection:
         sqlite = is_sqlite(str(engine.url))
         if sqlite:
