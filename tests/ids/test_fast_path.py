@@ -386,3 +386,118 @@ def test_find_tests_pass_without_hyperscan(monkeypatch: pytest.MonkeyPatch) -> N
     assert len(tests) >= 5
     for test in tests:
         test()
+
+
+# --- batches: find_identifiers_many ------------------------------------------------------------
+
+
+def assert_batch_same(texts: list[str]) -> None:
+    """The batch answer is find_identifiers per text, which is the reference."""
+    for html in (False, True):
+        expected = [find.find_identifiers(text, html=html) for text in texts]
+        assert find.find_identifiers_many(texts, html=html) == expected, html
+        assert find.find_identifiers_many(iter(texts), html=html) == expected, html
+
+
+def glued_pieces() -> list[str]:
+    """Every label + identifier cut in two at every point, the pieces in a row: joined without a
+    separator, each pair would be one identifier (and each tail runs into the next head)."""
+    pieces = []
+    for label in LABELS:
+        for identifier in IDENTIFIERS:
+            whole = label + identifier
+            for cut in range(1, len(whole)):
+                pieces += [whole[:cut], whole[cut:]]
+    return pieces
+
+
+def test_find_identifiers_many_is_exported() -> None:
+    from altscope import ids
+
+    assert ids.find_identifiers_many is find.find_identifiers_many
+    assert ids.find_identifiers_many([]) == []
+    assert ids.find_identifiers_many(["doi:10.1000/x"]) == [ids.find_identifiers("doi:10.1000/x")]
+
+
+@needs_fast_path
+def test_batch_of_conformance_data() -> None:
+    if not CONFORMANCE.is_dir():
+        pytest.skip(f"conformance data not found at {CONFORMANCE}")
+    texts = conformance_texts()
+    for html in (False, True):
+        expected = [find.find_reference(text, html=html) for text in texts]
+        assert sum(map(len, expected)) > 100
+        assert find.find_identifiers_many(texts, html=html) == expected
+        for start in range(0, len(texts), 997):  # batches of a harvester's size
+            batch = texts[start : start + 997]
+            assert find.find_identifiers_many(batch, html=html) == expected[start : start + 997]
+
+
+@needs_fast_path
+def test_batch_pieces_never_glue_into_an_identifier() -> None:
+    pieces = glued_pieces()
+    assert len(pieces) > 50_000
+    found = find.find_identifiers_many(pieces)
+    glued = 0  # pairs that glued together would hold an identifier neither piece holds
+    for i in range(0, len(pieces), 2):
+        alone = {f.identifier for f in found[i] + found[i + 1]}
+        glued += any(
+            f.identifier not in alone for f in find.find_identifiers(pieces[i] + pieces[i + 1])
+        )
+    assert glued > 5_000
+    assert_batch_same(pieces)
+    assert_batch_same(["x", *pieces])  # each tail now followed by the next tail's head
+
+
+batch_texts = st.one_of(
+    identifier_texts(),
+    st.just(""),
+    st.tuples(st.sampled_from(LABELS), st.sampled_from(IDENTIFIERS), st.integers(0, 60)).map(
+        lambda t: (t[0] + t[1])[: t[2]]  # ends mid-identifier
+    ),
+    st.tuples(st.integers(0, 60), st.sampled_from(LABELS), st.sampled_from(IDENTIFIERS)).map(
+        lambda t: (t[1] + t[2])[t[0] :]  # starts mid-identifier
+    ),
+    st.text(max_size=40),  # any Unicode, NUL and lone surrogates included
+    st.lists(identifier_texts(), min_size=10, max_size=40).map(" ".join),  # long
+)
+
+
+@needs_fast_path
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(batch_texts, max_size=40))
+def test_generated_batches_give_the_same_answers(texts: list[str]) -> None:
+    assert_batch_same(texts)
+    for html in (False, True):
+        assert find.find_identifiers_many(texts, html=html) == [
+            find.find_reference(text, html=html) for text in texts
+        ]
+
+
+@needs_fast_path
+def test_batch_with_very_long_texts() -> None:
+    filler = " lorem ipsum 10.5 😀" * 20_000
+    texts = [
+        filler + "doi:10.1000/x" + filler,
+        "",
+        "<p>" + filler + "<b>1</b>0.1000/y 10." + "</p>",
+        "PMID: 1234" + filler + "&#49;0.1000/z 10.",
+        filler,
+    ]
+    assert_batch_same(texts)
+    assert find.find_identifiers_many(texts)[0][0].start == len(filler)
+
+
+def test_batch_without_hyperscan_is_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["see doi:10.1000/x", "", "<b>PMC123</b>", "nothing"]
+    monkeypatch.setattr(find, "_FAST", False)
+    for html in (False, True):
+        assert find.find_identifiers_many(texts, html=html) == [
+            find.find_reference(text, html=html) for text in texts
+        ]
+
+
+def test_batch_with_a_non_string_fails_as_per_text() -> None:
+    for bad in (None, b"doi:10.1000/x", 5):
+        with pytest.raises(TypeError):
+            find.find_identifiers_many(["doi:10.1000/x", bad])  # type: ignore[list-item]

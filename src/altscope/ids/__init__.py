@@ -4,7 +4,7 @@ Pure Python (stdlib only); imports nothing else from altscope. See docs/identifi
 """
 
 from altscope.ids._types import Found, Identifier, IdentifierError
-from altscope.ids.find import find_identifiers
+from altscope.ids.find import find_identifiers, find_identifiers_many
 from altscope.ids.registry import SCHEMES, detect, is_valid, normalize, parse, resolver_url
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "IdentifierError",
     "detect",
     "find_identifiers",
+    "find_identifiers_many",
     "is_valid",
     "normalize",
     "parse",

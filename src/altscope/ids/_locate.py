@@ -102,7 +102,7 @@ class Locator:
     def located(self, text: str, data: bytes, matches: list[tuple[int, int]]) -> Located:
         """What the (pattern id, UTF-8 start) ``matches`` of a scan of ``data`` say."""
         if not text.isascii():
-            matches = _str_offsets(data, matches)
+            matches = str_offsets(data, matches)
         located = Located()
         for pattern_id, start in matches:
             index, key = self._meaning[pattern_id]
@@ -135,7 +135,7 @@ def collect(pattern_id: int, start: int, end: int, flags: int, matches: list) ->
     matches.append((pattern_id, start))
 
 
-def _str_offsets(data: bytes, matches: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def str_offsets(data: bytes, matches: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """``matches`` with UTF-8 offsets (all at character starts) turned into str offsets."""
     out = []
     byte = char = 0

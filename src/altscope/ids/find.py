@@ -22,12 +22,13 @@ from __future__ import annotations
 import html as html_lib
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from altscope.ids import arxiv, doi, isbn, issn, misc, names, people, pubmed
-from altscope.ids._locate import Located, Locator, caseless, collect, utf8
+from altscope.ids._locate import Located, Locator, caseless, collect, str_offsets, utf8
 from altscope.ids._types import END, Found, Identifier
 from altscope.ids.registry import DETECT_ORDER
 
@@ -261,6 +262,55 @@ def find_identifiers(text: str, *, html: bool = False) -> list[Found]:
     if located is None:
         return []
     return [Found(ident, s, e, text[s:e]) for s, e, ident in _search(text, located)]
+
+
+# The batch scan only picks the texts to search: those in which a match starts. Each match of a
+# text's own scan starts in that text in the joined scan too: NUL can be only the last byte of a
+# match of any located pattern (the shortDOI anchor's [^1], 1[^0], 10[^.] stand for the end of
+# the text), so none runs from one text into the next. A match across texts would only cost a
+# search that finds nothing.
+_SEPARATOR = "\x00"
+
+
+def find_identifiers_many(texts: Iterable[str], *, html: bool = False) -> list[list[Found]]:
+    """For each of ``texts``, what ``find_identifiers(text, html=html)`` returns.
+
+    One Hyperscan scan of the texts joined by NUL tells which texts hold an anchor or a trigger
+    key; only those (and, with ``html``, texts that markup could still make hold one) are
+    searched, with :func:`find_identifiers`. The rest hold nothing: per text this costs a tenth
+    of a :func:`find_identifiers` call."""
+    texts = list(texts)
+    if not _FAST or len(texts) < 2:
+        return [find_identifiers(text, html=html) for text in texts]
+    try:
+        joined = _SEPARATOR.join(texts)
+    except TypeError:  # a text is not a str: fail as find_identifiers does
+        return [find_identifiers(text, html=html) for text in texts]
+    data = utf8(joined)
+    matches: list[tuple[int, int]] = []
+    try:
+        scratches = _local.scratches
+    except AttributeError:
+        scratches = _LOCATOR.scratches()
+    _SCANS[False](data, collect, 0, matches, scratches[False])
+    found: list[list[Found]] = [[] for _ in texts]
+    search: set[int] = set()
+    if matches:
+        if not joined.isascii():
+            matches = str_offsets(data, matches)
+        starts = list(accumulate([len(text) + 1 for text in texts]))
+        search.update(bisect_right(starts, start) for _, start in matches)
+    if html:
+        # Without an anchor or key, find_identifiers finds something in HTML only after an
+        # entity or when a tag joins anchor characters and an exact trigger key occurs.
+        search.update(
+            i
+            for i, text in enumerate(texts)
+            if "&" in text or ("<" in text and any(key in text for key in _EXACT_KEYS))
+        )
+    for i in search:
+        found[i] = find_identifiers(texts[i], html=html)
+    return found
 
 
 # --- HTML to text with an offset map -----------------------------------------------------------
