@@ -48,3 +48,12 @@ def test_invalid_value_is_rejected(clean_env, monkeypatch):
     monkeypatch.setenv("ALTSCOPE_HTTP_TIMEOUT", "soon")
     with pytest.raises(ValueError, match="http_timeout"):
         Settings()
+
+
+def test_the_configuration_doc_lists_every_setting():
+    from pathlib import Path
+
+    from altscope.config import settings_table
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
+    assert settings_table() in doc.read_text("utf-8"), "regenerate the table in the doc"

@@ -42,9 +42,9 @@ class Settings(BaseSettings):
         None,
         description="Contact address sent to Crossref, DataCite and OpenAlex (their polite pools).",
     )
-    crossref_url: str = "https://api.crossref.org"
-    datacite_url: str = "https://api.datacite.org"
-    openalex_url: str = "https://api.openalex.org"
+    crossref_url: str = Field("https://api.crossref.org", description="Crossref REST API.")
+    datacite_url: str = Field("https://api.datacite.org", description="DataCite REST API.")
+    openalex_url: str = Field("https://api.openalex.org", description="OpenAlex API.")
     http_timeout: float = Field(20.0, description="Seconds before an outside request gives up.")
     http_retries: int = Field(3, description="Retries of a failed outside request, with backoff.")
     enrich_concurrency: int = Field(4, description="Metadata requests in flight at once.")
@@ -117,6 +117,19 @@ class Settings(BaseSettings):
 
         contact = f" (mailto:{self.contact_email})" if self.contact_email else ""
         return f"altscope/{__version__}{contact}"
+
+
+def settings_table() -> str:
+    """Every setting as a Markdown table (docs/configuration.md holds it; a test keeps it true)."""
+    lines = [
+        "| setting | environment variable | default | meaning |",
+        "|---|---|---|---|",
+    ]
+    for name, field in Settings.model_fields.items():
+        default = field.get_default(call_default_factory=True)
+        meaning = (field.description or "").replace("|", "\\|")
+        lines.append(f"| `{name}` | `ALTSCOPE_{name.upper()}` | `{default!r}` | {meaning} |")
+    return "\n".join(lines) + "\n"
 
 
 @lru_cache(maxsize=1)
