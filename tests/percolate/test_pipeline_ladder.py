@@ -263,3 +263,12 @@ def test_text_stage_is_offline_and_synchronous() -> None:
         ("arXiv:1706.03762", "url-rule"),  # the arXiv rule names the work, not the version
     ]
     assert stage.pending == ["https://t.co/x"]
+
+
+def test_an_arxiv_version_and_its_paper_are_one_match() -> None:
+    stage = Percolator().text_stage(
+        "new version https://arxiv.org/abs/1706.03762v5 of arXiv:1706.03762v2 (arXiv:1706.03762)"
+    )
+    assert [(str(m.identifier), m.method) for m in stage.matches] == [
+        ("arXiv:1706.03762", "url-rule")
+    ]

@@ -28,6 +28,7 @@ from urllib.parse import quote, urlsplit
 import orjson
 
 from altscope.ids import Identifier, IdentifierError, find_identifiers, parse
+from altscope.ids.arxiv import unversioned
 from altscope.ids.doi import registry_candidates
 from altscope.percolate.candidates import DOI_RESOLVER_HOSTS, find_urls
 from altscope.percolate.domains import DomainTracker
@@ -75,6 +76,13 @@ _SHORTENERS = """t.co bit.ly buff.ly ow.ly tinyurl.com goo.gl j.mp dlvr.it ift.t
 fb.me wp.me is.gd tiny.cc rb.gy shorturl.at s.id cutt.ly rebrand.ly bl.ink t.ly soo.gd doi.org
 dx.doi.org www.doi.org"""
 SHORTENER_HOSTS = frozenset(_SHORTENERS.split())
+
+
+def _work(identifier: Identifier) -> Identifier:
+    """The work an identifier names: an arXiv version counts as its paper."""
+    if identifier.scheme == "arxiv":
+        return Identifier("arxiv", unversioned(identifier.value))
+    return identifier
 
 
 class Fetcher(Protocol):
@@ -369,16 +377,16 @@ class Percolator:
                 flagged.add(url)
             if not found or needs_page:
                 pending.append(url)
+        from_urls = {_work(m.identifier) for m in url_found}
         for found in find_identifiers(text):
             identifier = found.identifier
-            if identifier.scheme in OUTPUT_SCHEMES and identifier not in seen:
-                if any(identifier == m.identifier for m in url_found):
-                    continue
-                seen.add(identifier)
+            key = _work(identifier)
+            if identifier.scheme in OUTPUT_SCHEMES and key not in seen and key not in from_urls:
+                seen.add(key)
                 matches.append(Match(identifier, TEXT_ID, EXACT))
         for match in url_found:
-            if match.identifier not in seen:
-                seen.add(match.identifier)
+            if _work(match.identifier) not in seen:
+                seen.add(_work(match.identifier))
                 matches.append(match)
         return TextStage(matches, pending, flagged)
 
