@@ -36,8 +36,14 @@ def test_demo_turns_posts_into_mentions_with_evidence(engine):
 
     with transaction(engine) as session:
         rows = session.scalars(select(Mention)).all()
-        assert {m.match_method for m in rows} <= {"text-id", "url-id"}
-        assert all(m.match_verification == "exact" for m in rows)
+        # Offline, the percolator's cheapest rungs: identifiers in text and URLs, and URL rules.
+        assert {m.match_method for m in rows} == {"text-id", "url-id", "url-rule"}
+        by_native = {m.native_id: m for m in rows}
+        nature_link = by_native["at://did:plc:demo02/app.bsky.feed.post/3k2"]
+        assert (nature_link.match_method, nature_link.match_verification) == (
+            "url-rule",
+            "recognised-domain",
+        )
         # Every mention's evidence is the post exactly as read, and names the mention's output.
         for mention in rows:
             post = json.loads(mention.evidence.body())

@@ -1,13 +1,14 @@
 """The demo: a small, real run of the pipeline on shipped sample data.
 
 Well-known research outputs are imported from a BibTeX file; twenty sample posts, stories and
-Wikipedia edits (written for the demo, not harvested) go through the percolator's identifier
-matching; every match becomes a mention that keeps its evidence and how it was matched. Running it
-again changes nothing.
+Wikipedia edits (written for the demo, not harvested) go through the percolator offline (text,
+URL and URL-rule rungs); every match becomes a mention that keeps its evidence and how it was
+matched. Running it again changes nothing.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,15 +19,10 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import selectinload
 
-from altscope.ids import Identifier
-from altscope.ids.arxiv import unversioned
 from altscope.ingest import ImportReport, import_file
-from altscope.percolate.match import Match, match_observation
-from altscope.store.actors import upsert_actor
+from altscope.percolate.observation import Observation, ObservedActor
+from altscope.percolate.record import load_percolator, record_percolation
 from altscope.store.db import transaction
-from altscope.store.evidence import store_evidence
-from altscope.store.mentions import add_mention
-from altscope.store.outputs import find_output
 from altscope.store.schema import Mention, Output, Source
 from altscope.store.sources import SourceInfo, ensure_sources
 
@@ -58,51 +54,19 @@ def sample_posts() -> Iterator[tuple[bytes, dict[str, Any]]]:
             yield line, json.loads(line)
 
 
-def _lookup_keys(identifier: Identifier) -> list[tuple[str, str]]:
-    """Stored forms to look an identifier up by: an arXiv version also finds the work."""
-    keys = [(identifier.scheme, identifier.value)]
-    if identifier.scheme == "arxiv" and unversioned(identifier.value) != identifier.value:
-        keys.append(("arxiv", unversioned(identifier.value)))
-    return keys
-
-
-def _matched_outputs(session, matches: list[Match]) -> list[tuple[Output, Match]]:
-    found: dict[int, tuple[Output, Match]] = {}
-    for match in matches:
-        for scheme, value in _lookup_keys(match.identifier):
-            output = find_output(session, scheme, value)
-            if output is not None:
-                found.setdefault(output.id, (output, match))
-                break
-    return list(found.values())
-
-
-def record_post(session, raw: bytes, post: dict[str, Any]) -> tuple[int, int]:
-    """Percolate one post and store its mentions: (outputs matched, mentions new)."""
+def observation_of(raw: bytes, post: dict[str, Any]) -> Observation:
+    """A sample post as a source would hand it to the percolator."""
     text = post["text"]
-    matches = match_observation(text, html=text.lstrip().startswith("<"))
-    targets = _matched_outputs(session, matches)
-    if not targets:
-        return 0, 0
-    source = post["source"]
-    evidence = store_evidence(session, raw, "application/json", source, post.get("url"))
-    actor = upsert_actor(session, source, post["handle"], handle=post["handle"], name=post["name"])
-    new = 0
-    for output, match in targets:
-        _, created = add_mention(
-            session,
-            output,
-            source,
-            native_id=post["native_id"],
-            occurred_at=datetime.fromisoformat(post["posted_at"]),
-            actor=actor,
-            snippet=text[:500],
-            match_method=match.method,
-            match_verification=match.verification,
-            evidence=evidence,
-        )
-        new += created
-    return len(targets), new
+    return Observation(
+        text,
+        "html" if text.lstrip().startswith("<") else "text",
+        source=post["source"],
+        native_id=post["native_id"],
+        occurred_at=datetime.fromisoformat(post["posted_at"]),
+        actor=ObservedActor(post["handle"], handle=post["handle"], name=post["name"]),
+        raw=raw,
+        media_type="application/json",
+    )
 
 
 def run_demo(engine: Engine) -> DemoReport:
@@ -111,12 +75,14 @@ def run_demo(engine: Engine) -> DemoReport:
         ensure_sources(session, DEMO_SOURCES)
     bib = DATA.joinpath("outputs.bib")
     report = DemoReport(imported=import_file(engine, str(bib), "bibtex"))
+    percolator = load_percolator(engine)
     for raw, post in sample_posts():
         report.posts += 1
+        result = asyncio.run(percolator.percolate(observation_of(raw, post)))
         with transaction(engine) as session:
-            matched, new = record_post(session, raw, post)
-        report.new_mentions += new
-        if not matched:
+            recorded = record_percolation(session, result, keep_unmatched=False)
+        report.new_mentions += recorded.new_mentions
+        if not recorded.mentions:
             report.unmatched_posts.append(post["native_id"])
     return report
 

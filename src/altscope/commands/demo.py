@@ -31,8 +31,8 @@ def demo(
 ) -> None:
     """Run altscope end to end on sample data and show what it found.
 
-    Imports well-known research outputs from a shipped BibTeX file (no network needed), reads
-    twenty sample posts, news stories and Wikipedia edits, finds the identifiers in them, and
+    Imports well-known research outputs from a shipped BibTeX file (no network needed), runs
+    twenty sample posts, news stories and Wikipedia edits through the percolator offline, and
     stores each match as a mention with its evidence and how it was matched. Running it again
     changes nothing.
     """
@@ -74,10 +74,7 @@ def demo(
         table.add_row(label, *cells, str(sum(counts.values())))
     console.print(table)
     if report.unmatched_posts:
-        console.print(
-            f"{len(report.unmatched_posts)} sample posts name no tracked output (or only a "
-            "publisher link, which needs the percolator's URL rules)."
-        )
+        console.print(f"{len(report.unmatched_posts)} sample posts name no tracked output.")
     if example is not None and example.evidence is not None:
         who = example.actor.handle if example.actor else "someone"
         about = example.output.identifiers[0] if example.output.identifiers else example.output_id

@@ -12,19 +12,13 @@ A :class:`Match` is an identifier with how it was found (``method``) and how sur
 - ``title-match``: a tracked output's title, corroborated by an author or the journal.
 
 A :class:`Skip` records a candidate that was not matched and why (a short reason code).
-
-This module also holds the cheapest rungs (text-id, url-id), which never touch the network:
-:func:`match_observation` (used by the demo); the percolator's own stage is in ``pipeline``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from altscope.ids import Identifier, find_identifiers
-from altscope.percolate.candidates import find_urls
-from altscope.percolate.html import html_links, html_to_text
+from altscope.ids import Identifier
 from altscope.percolate.verify import EXACT
 
 __all__ = [
@@ -40,7 +34,6 @@ __all__ = [
     "URL_RULE",
     "Match",
     "Skip",
-    "match_observation",
 ]
 
 TEXT_ID = "text-id"
@@ -85,28 +78,3 @@ class Skip:
     subject: str
     reason: str
     detail: str = ""
-
-
-def _in_urls(urls: Iterable[str]) -> list[tuple[str, Identifier]]:
-    return [(url, found.identifier) for url in urls for found in find_identifiers(url)]
-
-
-def match_observation(text: str, *, html: bool = False, base_url: str | None = None) -> list[Match]:
-    """Every identifier ``text`` (plain text, or HTML when ``html``) refers to, in order, once.
-
-    An identifier seen both in a URL and in the prose is reported once, as ``url-id``.
-    """
-    plain = html_to_text(text) if html else text
-    urls = find_urls(plain)
-    if html:
-        urls += html_links(text, base_url)
-    from_urls = _in_urls(urls)
-    linked: dict[Identifier, Match] = {}
-    for url, identifier in from_urls:
-        linked.setdefault(identifier, Match(identifier, URL_ID, EXACT, url=url))
-    matches = list(linked.values())
-    for found in find_identifiers(plain):
-        if found.identifier not in linked:
-            linked[found.identifier] = Match(found.identifier, TEXT_ID, EXACT)
-            matches.append(linked[found.identifier])
-    return matches
