@@ -488,6 +488,24 @@ def test_batch_with_very_long_texts() -> None:
     assert find.find_identifiers_many(texts)[0][0].start == len(filler)
 
 
+@needs_fast_path
+def test_batch_with_markup_and_nul() -> None:
+    """Tags that join anchor characters, entities, tags left open across texts, NUL in texts."""
+    texts = [
+        "a<b",
+        "1<b>0.1000/x 10.",
+        "x &#49;0.1000/y 10. &amp;",
+        "c>d 1<i>0.1000/z PMC",
+        "<p>doi:10.1000/w</p>",
+        "",
+        "10.",
+    ]
+    assert_batch_same(texts)
+    assert find.find_identifiers_many(texts, html=True)[1]  # found only after a join
+    assert_batch_same([*texts, "doi:10.1000/\x00v", "\x00"])  # texts with NUL: one by one
+    assert_batch_same(["doi:10.1000/v\x00", "PMC12"])
+
+
 def test_batch_without_hyperscan_is_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = ["see doi:10.1000/x", "", "<b>PMC123</b>", "nothing"]
     monkeypatch.setattr(find, "_FAST", False)

@@ -25,10 +25,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 
 from altscope.ids import arxiv, doi, isbn, issn, misc, names, people, pubmed
-from altscope.ids._locate import Located, Locator, caseless, collect, str_offsets, utf8
+from altscope.ids._locate import Located, Locator, caseless, collect, utf8
 from altscope.ids._types import END, Found, Identifier
 from altscope.ids.registry import DETECT_ORDER
 
@@ -264,50 +263,37 @@ def find_identifiers(text: str, *, html: bool = False) -> list[Found]:
     return [Found(ident, s, e, text[s:e]) for s, e, ident in _search(text, located)]
 
 
-# The batch scan only picks the texts to search: those in which a match starts. Each match of a
-# text's own scan starts in that text in the joined scan too: NUL can be only the last byte of a
-# match of any located pattern (the shortDOI anchor's [^1], 1[^0], 10[^.] stand for the end of
-# the text), so none runs from one text into the next. A match across texts would only cost a
-# search that finds nothing.
+# A batch is scanned joined by NUL, which is in no pattern but the shortDOI anchor's [^1],
+# 1[^0], 10[^.] (there for the end of the text): every match of a text's own scan ends in the
+# text or on the NUL after it in the joined scan too, and NULs ahead of the end tell the text.
+# A match across texts only costs a search that finds nothing.
 _SEPARATOR = "\x00"
 
 
 def find_identifiers_many(texts: Iterable[str], *, html: bool = False) -> list[list[Found]]:
     """For each of ``texts``, what ``find_identifiers(text, html=html)`` returns.
 
-    One Hyperscan scan of the texts joined by NUL tells which texts hold an anchor or a trigger
-    key; only those (and, with ``html``, texts that markup could still make hold one) are
-    searched, with :func:`find_identifiers`. The rest hold nothing: per text this costs a tenth
-    of a :func:`find_identifiers` call."""
+    One Hyperscan scan of the texts joined by NUL tells which texts hold an anchor, a trigger key
+    or (with ``html``) a tag between anchor characters; only those and HTML texts with entities
+    are searched, with :func:`find_identifiers`. Texts holding NUL are searched one by one."""
     texts = list(texts)
     if not _FAST or len(texts) < 2:
         return [find_identifiers(text, html=html) for text in texts]
     try:
-        joined = _SEPARATOR.join(texts)
+        data = utf8(_SEPARATOR.join(texts))
     except TypeError:  # a text is not a str: fail as find_identifiers does
+        data = b""
+    if data.count(0) != len(texts) - 1:
         return [find_identifiers(text, html=html) for text in texts]
-    data = utf8(joined)
-    matches: list[tuple[int, int]] = []
-    try:
-        scratches = _local.scratches
-    except AttributeError:
-        scratches = _LOCATOR.scratches()
-    _SCANS[False](data, collect, 0, matches, scratches[False])
-    found: list[list[Found]] = [[] for _ in texts]
     search: set[int] = set()
-    if matches:
-        if not joined.isascii():
-            matches = str_offsets(data, matches)
-        starts = list(accumulate([len(text) + 1 for text in texts]))
-        search.update(bisect_right(starts, start) for _, start in matches)
-    if html:
-        # Without an anchor or key, find_identifiers finds something in HTML only after an
-        # entity or when a tag joins anchor characters and an exact trigger key occurs.
-        search.update(
-            i
-            for i, text in enumerate(texts)
-            if "&" in text or ("<" in text and any(key in text for key in _EXACT_KEYS))
-        )
+    index = pos = 0
+    for end in sorted(_LOCATOR.batch_ends(data, bool(html))):
+        index += data.count(0, pos, end - 1)
+        pos = end - 1
+        search.add(index)
+    if html:  # an entity can decode into an anchor
+        search.update(i for i, text in enumerate(texts) if "&" in text)
+    found: list[list[Found]] = [[] for _ in texts]
     for i in search:
         found[i] = find_identifiers(texts[i], html=html)
     return found
