@@ -12,8 +12,10 @@ at least ``after`` characters past it (or the end of the text): its expression c
 whitespace only less than ``after`` characters past the anchor (or ahead of it), so a match never
 crosses a window's end, lookarounds see whitespace there or the end of the text, which they treat
 alike, and lookbehinds see the whole text (``finditer(text, pos, endpos)``). A text without anchors
-costs one scan. Without Hyperscan (no wheel for the platform) :func:`find_identifiers` is
-:func:`find_reference`; tests/ids/test_fast_path.py checks that both give the same answers.
+costs one scan. :func:`find_identifiers_many` scans a whole batch of texts at once and calls
+:func:`find_identifiers` only on the texts that scan picks. Without Hyperscan (no wheel for the
+platform) both are :func:`find_reference`; tests/ids/test_fast_path.py checks that all give the
+same answers.
 docs/identifiers.md "Performance" has the figures.
 """
 
