@@ -3,42 +3,23 @@
 
 from __future__ import annotations
 
-import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from altscope.ids import find_identifiers
 from altscope.percolate.landing import LandingMeta, extract_landing
+from support import conformance
 
-ROOT = Path(__file__).resolve().parents[2]
-CONFORMANCE = Path(
-    os.environ.get("ALTSCOPE_CONFORMANCE_DIR", ROOT.parent / "shared" / "conformance")
-)
-FOLDER = CONFORMANCE / "landing_pages"
-
-if not (FOLDER / "manifest.json").is_file():
-    pytest.skip(f"conformance data not found at {FOLDER}", allow_module_level=True)
-
-MANIFEST: list[dict[str, Any]] = json.loads((FOLDER / "manifest.json").read_text("utf-8"))
+FOLDER = conformance.folder("landing_pages")
+MANIFEST = conformance.manifest("landing_pages")
 
 # Cases where altscope deliberately answers differently: case id -> reason. None so far.
 DISAGREEMENTS: dict[str, str] = {}
 
 
 def cases(kind: str) -> list[Any]:
-    params = []
-    for case in MANIFEST:
-        if case["kind"] != kind:
-            continue
-        marks = [pytest.mark.conformance_kind(f"landing_pages/{kind}")]
-        if case["id"] in DISAGREEMENTS:
-            marks.append(pytest.mark.xfail(strict=True, reason=DISAGREEMENTS[case["id"]]))
-        params.append(pytest.param(case, id=case["id"], marks=marks))
-    assert params, f"no {kind} cases in the manifest"
-    return params
+    return conformance.params(MANIFEST, kind, f"landing_pages/{kind}", DISAGREEMENTS)
 
 
 def extract(case: dict[str, Any]) -> LandingMeta:

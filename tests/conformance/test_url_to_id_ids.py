@@ -9,24 +9,17 @@ Network answers are stubbed exactly as each case records them: ``registered_dois
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 import pytest
 
 from altscope.ids import Identifier, find_identifiers, parse
 from altscope.ids.doi import drop_right_char
 from altscope.ids.lookup import doi_from_doi_string, doi_from_text, doi_match, pii_to_doi
+from support import conformance
 
-ROOT = Path(__file__).resolve().parents[2]
-FOLDER = (
-    Path(os.environ.get("ALTSCOPE_CONFORMANCE_DIR", ROOT.parent / "shared" / "conformance"))
-    / "url_to_id"
-)
-if not (FOLDER / "manifest.json").is_file():
-    pytest.skip(f"conformance data not found at {FOLDER}", allow_module_level=True)
-CASES = json.loads((FOLDER / "manifest.json").read_text("utf-8"))
+FOLDER = conformance.folder("url_to_id")
+CASES = conformance.manifest("url_to_id")
 DOMAINS = json.loads((FOLDER / "percolator_domain_decision_structure.json").read_text("utf-8"))
 
 DISAGREEMENTS = {
@@ -40,15 +33,7 @@ DISAGREEMENTS = {
 
 
 def _cases(kind: str) -> list[object]:
-    params = []
-    for case in CASES:
-        if case["kind"] != kind:
-            continue
-        marks = [pytest.mark.conformance_kind(f"url_to_id/{kind}")]
-        if case["id"] in DISAGREEMENTS:
-            marks.append(pytest.mark.xfail(strict=True, reason=DISAGREEMENTS[case["id"]]))
-        params.append(pytest.param(case, id=case["id"], marks=marks))
-    return params
+    return conformance.params(CASES, kind, f"url_to_id/{kind}", DISAGREEMENTS)
 
 
 # --- stubs for the network lookups, built from the case --------------------------------------

@@ -7,8 +7,6 @@ The identifier kinds of the same manifest are tested in test_url_to_id_ids.py.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,17 +19,10 @@ from altscope.percolate.candidates import (
 )
 from altscope.percolate.html import canonical_url, feed_links, html_links, html_to_text
 from altscope.percolate.urls import clean_resolved_url, is_non_landing_page, url_equality
+from support import conformance
 
-ROOT = Path(__file__).resolve().parents[2]
-CONFORMANCE = Path(
-    os.environ.get("ALTSCOPE_CONFORMANCE_DIR", ROOT.parent / "shared" / "conformance")
-)
-FOLDER = CONFORMANCE / "url_to_id"
-
-if not (FOLDER / "manifest.json").is_file():
-    pytest.skip(f"conformance data not found at {FOLDER}", allow_module_level=True)
-
-MANIFEST: list[dict[str, Any]] = json.loads((FOLDER / "manifest.json").read_text("utf-8"))
+FOLDER = conformance.folder("url_to_id")
+MANIFEST = conformance.manifest("url_to_id")
 
 # Cases where altscope deliberately answers differently: case id -> reason. Keep it short.
 DISAGREEMENTS: dict[str, str] = {}
@@ -39,16 +30,7 @@ DISAGREEMENTS: dict[str, str] = {}
 
 def cases(kind: str) -> list[Any]:
     """The manifest cases of one kind, as pytest params named by case id."""
-    params = []
-    for case in MANIFEST:
-        if case["kind"] != kind:
-            continue
-        marks = [pytest.mark.conformance_kind(f"url_to_id/{kind}")]  # tallied by conftest.py
-        if case["id"] in DISAGREEMENTS:
-            marks.append(pytest.mark.xfail(strict=True, reason=DISAGREEMENTS[case["id"]]))
-        params.append(pytest.param(case, id=case["id"], marks=marks))
-    assert params, f"no {kind} cases in the manifest"
-    return params
+    return conformance.params(MANIFEST, kind, f"url_to_id/{kind}", DISAGREEMENTS)
 
 
 def landing_domains(case: dict[str, Any]) -> frozenset[str]:

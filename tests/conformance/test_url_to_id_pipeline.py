@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -36,18 +35,12 @@ from altscope.percolate.fetch_result import FetchResult, Reason
 from altscope.percolate.observation import Observation
 from altscope.percolate.pipeline import Percolator, PercolatorOptions
 from altscope.percolate.verify import DomainPrefixes
+from support import conformance
 
-ROOT = Path(__file__).resolve().parents[2]
-CONFORMANCE = Path(
-    os.environ.get("ALTSCOPE_CONFORMANCE_DIR", ROOT.parent / "shared" / "conformance")
-)
-URLS = CONFORMANCE / "url_to_id"
-PAGES = CONFORMANCE / "landing_pages"
-if not (URLS / "manifest.json").is_file() or not (PAGES / "manifest.json").is_file():
-    pytest.skip(f"conformance data not found at {CONFORMANCE}", allow_module_level=True)
-
-URL_CASES = json.loads((URLS / "manifest.json").read_text("utf-8"))
-PAGE_CASES = json.loads((PAGES / "manifest.json").read_text("utf-8"))
+URLS = conformance.folder("url_to_id")
+PAGES = conformance.folder("landing_pages")
+URL_CASES = conformance.manifest("url_to_id")
+PAGE_CASES = conformance.manifest("landing_pages")
 TABLE = json.loads((URLS / "percolator_domain_decision_structure.json").read_text("utf-8"))
 EXAMPLE_PREFIX = "10.5555/"
 
@@ -70,16 +63,13 @@ def _prefixes() -> DomainPrefixes:
 
 
 def _cases(manifest: list[dict[str, Any]], *kinds: str, folder: str) -> list[Any]:
-    params = []
-    for case in manifest:
-        if case["kind"] not in kinds:
-            continue
-        marks = [pytest.mark.conformance_kind(f"{folder}/{case['kind']} (pipeline)")]
-        if case["id"] in DISAGREEMENTS:
-            marks.append(pytest.mark.xfail(strict=True, reason=DISAGREEMENTS[case["id"]]))
-        params.append(pytest.param(case, id=case["id"], marks=marks))
-    assert params, f"no {kinds} cases"
-    return params
+    return [
+        param
+        for kind in kinds
+        for param in conformance.params(
+            manifest, kind, f"{folder}/{kind} (pipeline)", DISAGREEMENTS
+        )
+    ]
 
 
 class CaseNetwork:
