@@ -9,6 +9,7 @@ from altscope.ids import (
     Identifier,
     IdentifierError,
     detect,
+    find_identifiers,
     is_valid,
     normalize,
     parse,
@@ -128,3 +129,113 @@ def test_doi_tails_are_cut() -> None:
     sici = "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-0"
     assert normalize("doi", sici) == sici.lower()
     assert normalize("doi", "10.1002/x;2-#") == "10.1002/x;2-#"
+
+
+SWH_CNT = "swh:1:cnt:94a9ed024d3859793618152ea559a168bbcbb5e2"
+SWH_SNP = "swh:1:snp:c7c108084bc0bf3d81436bf980b46e98bd338453"
+SWH_REL = "swh:1:rel:22ece559cc7cc2364edc5e5593d63ae8bd229f9f"
+SWH_FULL = (
+    f"{SWH_CNT};origin=https://github.com/example/repo;visit={SWH_SNP};anchor={SWH_REL}"
+    ";path=/src/main.c;lines=12-16"
+)
+
+REGISTRY_SPELLINGS = [
+    # (text, scheme, value, resolver url) for the schemes find_identifiers does not look for
+    ("W2741809807", "openalex", "W2741809807", "https://openalex.org/W2741809807"),
+    ("openalex:a5023888391", "openalex", "A5023888391", "https://openalex.org/A5023888391"),
+    ("https://openalex.org/S2739401519", "openalex", "S2739401519", None),
+    ("https://openalex.org/works/W2741809807", "openalex", "W2741809807", None),
+    ("Q303", "wikidata", "Q303", "https://www.wikidata.org/entity/Q303"),
+    ("wikidata:Q303", "wikidata", "Q303", None),
+    ("https://www.wikidata.org/wiki/Q42", "wikidata", "Q42", "https://www.wikidata.org/entity/Q42"),
+    ("http://www.wikidata.org/entity/Q42", "wikidata", "Q42", None),
+    (SWH_CNT.upper().replace("SWH:1:CNT:", "swh:1:cnt:"), "swh", SWH_CNT, None),
+    (SWH_FULL, "swh", SWH_FULL, f"https://archive.softwareheritage.org/{SWH_FULL}"),
+    (f"https://archive.softwareheritage.org/{SWH_CNT}", "swh", SWH_CNT, None),
+    ("ascl:1908.011", "ascl", "ascl:1908.011", "https://ascl.net/1908.011"),
+    ("ASCL:1908.0113", "ascl", "ascl:1908.0113", "https://ascl.net/1908.0113"),
+    ("https://ascl.net/1908.011", "ascl", "ascl:1908.011", None),
+    ("4006381333931", "ean13", "4006381333931", None),
+    ("400-6381-33393-1", "ean13", "4006381333931", None),
+]
+
+
+@pytest.mark.parametrize(("text", "scheme", "value", "url"), REGISTRY_SPELLINGS)
+def test_registry_schemes(text: str, scheme: str, value: str, url: str | None) -> None:
+    ident = parse(text, scheme)
+    assert ident == Identifier(scheme, value)
+    assert normalize(scheme, text) == value
+    assert normalize(scheme, value) == value
+    assert parse(str(ident)) == ident
+    assert scheme in detect(text)
+    if url:
+        assert ident.url == url == resolver_url(scheme, value)
+    assert resolver_url("ean13", "4006381333931") is None
+
+
+@pytest.mark.parametrize(
+    ("scheme", "text"),
+    [
+        ("openalex", "Q1234567"),  # not an OpenAlex entity letter
+        ("openalex", "https://openalex.org/Q1234567"),
+        ("openalex", "W"),
+        ("openalex", "W0123"),
+        ("openalex", "openalex:W12x"),
+        ("wikidata", "Q30a"),
+        ("wikidata", "P31"),  # a property, not an item
+        ("wikidata", "https://www.wikidata.org/entity/Q30a"),
+        ("wikidata", "https://example.org/wiki/Q42"),
+        ("swh", SWH_CNT[:-1]),  # 39 hex digits
+        ("swh", SWH_CNT.replace("swh:1:", "swh:2:")),
+        ("swh", SWH_CNT.replace(":cnt:", ":obj:")),
+        ("swh", SWH_FULL.replace("path=/src", "path=src")),  # path not absolute
+        ("swh", SWH_FULL.replace("example/repo", "exa%mple/repo")),  # bad %-escape in origin
+        ("swh", SWH_FULL.replace(f"visit={SWH_SNP}", "visit=https://example.org")),
+        ("swh", SWH_FULL.replace(f"visit={SWH_SNP}", f"visit={SWH_REL}")),  # not a snapshot
+        ("swh", SWH_FULL.replace(f"anchor={SWH_REL}", "anchor=https://example.org")),
+        ("swh", SWH_FULL.replace("lines=12-16", "lines=12--16")),
+        ("swh", SWH_FULL.replace("lines=12-16", "lines=")),
+        ("swh", f"{SWH_CNT};colour=blue"),  # unknown qualifier
+        ("swh", f"{SWH_CNT};lines=1;lines=2"),  # repeated qualifier
+        ("ascl", "1990.0803"),  # the label is required
+        ("ascl", "ascl:190.011"),
+        ("ean13", "4006381333932"),  # wrong check digit
+        ("ean13", "73513537"),  # EAN-8 is not supported
+    ],
+)
+def test_registry_schemes_reject(scheme: str, text: str) -> None:
+    assert is_valid(scheme, text) is False
+    with pytest.raises(IdentifierError, match=f"not a valid {scheme}"):
+        parse(text, scheme)
+
+
+def test_swh_qualifiers_keep_their_order() -> None:
+    reordered = f"{SWH_CNT};lines=3;path=/a.c;origin=https://example.org/r"
+    assert normalize("swh", reordered) == reordered
+
+
+def test_registry_detection_does_not_steal() -> None:
+    isbn13 = "9783468111242"  # also an EAN-13
+    assert detect(isbn13) == ["isbn", "ean13"]
+    assert parse(isbn13) == Identifier("isbn", isbn13)
+    assert detect("12345") == ["pmid"]
+    assert detect("15626865") == ["issn", "pmid"]
+    assert detect("https://www.wikidata.org/wiki/Q42") == ["wikidata", "url"]
+    assert detect("https://openalex.org/W2741809807") == ["openalex", "url"]
+
+
+def test_bare_registry_codes_need_a_hint() -> None:
+    """A bare Q5 / W123 / 13-digit number is too ambiguous for parse() without a scheme."""
+    for text in ("Q303", "W2741809807", "4006381333931"):
+        assert detect(text)
+        with pytest.raises(IdentifierError, match="not an identifier of any scheme"):
+            parse(text)
+    assert parse("wikidata:Q303") == Identifier("wikidata", "Q303")
+    assert parse("https://openalex.org/W2741809807") == Identifier("openalex", "W2741809807")
+    assert parse("ascl:1908.011") == Identifier("ascl", "ascl:1908.011")
+    assert parse(SWH_CNT) == Identifier("swh", SWH_CNT)
+
+
+def test_find_identifiers_ignores_registry_schemes() -> None:
+    text = f"Q5 W2741809807 wikidata:Q42 ascl:1908.011 {SWH_CNT} 4006381333931"
+    assert find_identifiers(text) == []

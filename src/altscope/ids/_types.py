@@ -9,7 +9,7 @@ from dataclasses import dataclass
 END = sys.maxsize
 
 # Values that already carry their own label print as they are (e.g. "arXiv:1310.2590").
-_SELF_LABELLED = ("arxiv", "urn", "ark")
+_SELF_LABELLED = ("arxiv", "urn", "ark", "swh", "ascl")
 
 
 class IdentifierError(ValueError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from altscope.ids import arxiv, doi, isbn, issn, misc, names, people, pubmed
+from altscope.ids import arxiv, doi, isbn, issn, misc, names, people, pubmed, registries
 from altscope.ids._types import Identifier, IdentifierError
 
 # parser(text, lenient) -> normal form or None. ``lenient`` (a scheme hint was given) also
@@ -26,19 +26,33 @@ _PARSERS: dict[str, Parser] = {
     "pmid": lambda s, lenient: pubmed.normalize_pmid(s),
     "nct": lambda s, lenient: misc.normalize_nct(s),
     "pii": lambda s, lenient: misc.normalize_pii(s),
+    "openalex": lambda s, lenient: registries.normalize_openalex(s),
+    "wikidata": lambda s, lenient: registries.normalize_wikidata(s),
+    "swh": lambda s, lenient: registries.normalize_swh(s),
+    "ascl": lambda s, lenient: registries.normalize_ascl(s),
+    "ean13": lambda s, lenient: registries.normalize_ean13(s),
     "url": lambda s, lenient: misc.normalize_url(s),
 }
 
 SCHEMES: tuple[str, ...] = (
     "doi", "shortdoi", "pmid", "pmcid", "arxiv", "isbn", "handle", "urn", "ark", "issn", "orcid",
-    "nct", "pii", "ror", "url",
+    "nct", "pii", "ror", "openalex", "wikidata", "swh", "ascl", "ean13", "url",
 )  # fmt: skip
 
 # Detection priority: the first scheme a string satisfies is its primary scheme.
 DETECT_ORDER: tuple[str, ...] = (
     "doi", "shortdoi", "ark", "handle", "urn", "arxiv", "pmcid", "isbn", "issn", "orcid", "ror",
-    "pmid", "nct", "pii", "url",
+    "pmid", "nct", "pii", "swh", "ascl", "openalex", "wikidata", "ean13", "url",
 )  # fmt: skip
+
+# Bare codes that parse() without a hint never takes on their own: a bare number as a PMID or
+# EAN-13, a bare ``Q5`` / ``W123`` as Wikidata / OpenAlex (labels and URLs are taken).
+_NEEDS_HINT: dict[str, Callable[[str], bool]] = {
+    "pmid": lambda text: not pubmed.is_labelled_pmid(text),
+    "ean13": lambda text: True,
+    "wikidata": lambda text: registries.is_bare_code(text),
+    "openalex": lambda text: registries.is_bare_code(text),
+}
 
 _RESOLVERS: dict[str, Callable[[str], str | None]] = {
     "doi": doi.resolver_url,
@@ -55,6 +69,11 @@ _RESOLVERS: dict[str, Callable[[str], str | None]] = {
     "nct": misc.nct_url,
     "pii": misc.pii_url,
     "ror": lambda value: f"https://ror.org/{value}",
+    "openalex": registries.openalex_url,
+    "wikidata": registries.wikidata_url,
+    "swh": registries.swh_url,
+    "ascl": registries.ascl_url,
+    "ean13": lambda value: None,
     "url": lambda value: value,
 }
 
@@ -80,7 +99,8 @@ def parse(text: str, scheme: str | None = None) -> Identifier:
     """One identifier written any accepted way (bare, ``label:value``, resolver URL).
 
     Without ``scheme`` the primary detected scheme wins, except that a bare number is never
-    taken for a PMID (pass ``scheme="pmid"``). Raises IdentifierError when nothing fits."""
+    taken for a PMID or EAN-13, nor a bare ``Q5`` / ``W123`` for Wikidata / OpenAlex (pass
+    ``scheme=``). Raises IdentifierError when nothing fits."""
     _check_text(text)
     if scheme is not None:
         _check_scheme(scheme)
@@ -92,7 +112,8 @@ def parse(text: str, scheme: str | None = None) -> Identifier:
         value = _PARSERS[candidate](text, False)
         if value is None:
             continue
-        if candidate == "pmid" and not pubmed.is_labelled_pmid(text):
+        needs_hint = _NEEDS_HINT.get(candidate)
+        if needs_hint is not None and needs_hint(text):
             continue
         return Identifier(candidate, value)
     # "<scheme>:<value>", as str(Identifier) prints it
