@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload
 
 from altscope.config import Settings
-from altscope.ids import Identifier, IdentifierError, parse
+from altscope.ids import Identifier, IdentifierError, not_an_output, parse
 from altscope.records import OutputMetadata
 from altscope.sources.enrich import Enricher, Enrichment
 from altscope.sources.importers import IdRef, ImportFileError, ImportRecord, read_file
@@ -58,8 +58,6 @@ Progress = Callable[[int, int], None]
 
 #: Providers whose metadata a file's metadata must not overwrite.
 SERVICE_PROVIDERS = frozenset({"crossref", "datacite", "openalex"})
-#: Schemes that name something other than a research output.
-NOT_OUTPUTS = {"issn": "a journal (ISSN)", "orcid": "a person (ORCID)", "ror": "an organisation"}
 #: Schemes a metadata service can be asked about.
 ENRICHABLE = frozenset({"doi", "pmid", "pmcid", "arxiv"})
 BATCH = 200
@@ -139,11 +137,10 @@ def resolve_identifiers(refs: Sequence[IdRef]) -> tuple[list[Identifier], list[s
             if not ref.optional:
                 problems.append(str(error))
             continue
-        if identifier.scheme in NOT_OUTPUTS:
+        elsewhere = not_an_output(identifier)
+        if elsewhere is not None:
             if not ref.optional:
-                problems.append(
-                    f"'{ref.text}' names {NOT_OUTPUTS[identifier.scheme]}, not a research output"
-                )
+                problems.append(f"'{ref.text}' names {elsewhere}, not a research output")
             continue
         if identifier.scheme == "url" and ref.optional:
             urls.append(identifier)

@@ -239,3 +239,20 @@ def test_bare_registry_codes_need_a_hint() -> None:
 def test_find_identifiers_ignores_registry_schemes() -> None:
     text = f"Q5 W2741809807 wikidata:Q42 ascl:1908.011 {SWH_CNT} 4006381333931"
     assert find_identifiers(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("doi:10.1038/nature14539", None),
+        ("openalex:W2741809807", None),
+        ("openalex:A5023888391", "an author in OpenAlex"),
+        ("orcid:0000-0002-1825-0097", "a person (ORCID)"),
+        ("issn:0028-0836", "a journal (ISSN)"),
+        ("wikidata:Q303", "a Wikidata item"),
+    ],
+)
+def test_what_an_identifier_names(text: str, names: str | None) -> None:
+    from altscope.ids import not_an_output
+
+    assert not_an_output(parse(text)) == names
