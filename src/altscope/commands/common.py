@@ -16,10 +16,13 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from altscope.store.db import normalize_url
+from altscope.config import get_settings
+from altscope.store import migrate
+from altscope.store.db import make_engine, normalize_url
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
@@ -60,6 +63,27 @@ def database_errors(url: str) -> Iterator[None]:
         fail(f"not a database URL: {shown_url(url)} ({error})")
     except SQLAlchemyError as error:
         fail(f"database {shown_url(url)}: {first_line(error)}")
+
+
+@contextmanager
+def open_database(database_url: str | None) -> Iterator[Engine]:
+    """An engine on the database (default: the configured one), its failures one clear line.
+
+    A new, empty database gets the schema; one at an older revision is refused, since migrating
+    a shared database is for `altscope db upgrade`, not a side effect of another command.
+    """
+    url = database_url or get_settings().database_url
+    with database_errors(url):
+        revision = migrate.current(url)
+        if revision is None:
+            migrate.upgrade(url)
+        elif revision != migrate.head():
+            fail("the database schema is out of date: run `altscope db upgrade`")
+        engine = make_engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 @contextmanager

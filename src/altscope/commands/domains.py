@@ -15,9 +15,9 @@ from sqlalchemy import Engine
 from altscope.commands.common import (
     DatabaseUrlOption,
     console,
-    database_errors,
     err_console,
     fail,
+    open_database,
     progress_bar,
 )
 from altscope.config import get_settings
@@ -29,8 +29,7 @@ from altscope.percolate.domains import (
     url_key_hash,
 )
 from altscope.percolate.sitemap import SitemapError, read_sitemap, read_url_list
-from altscope.store import migrate
-from altscope.store.db import make_engine, transaction
+from altscope.store.db import transaction
 from altscope.store.domains import (
     ListedUrl,
     UrlImport,
@@ -59,15 +58,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(domains_app)
 
 
-def _database(url: str | None) -> str:
-    return url or get_settings().database_url
-
-
-def _engine(url: str) -> Engine:
-    migrate.upgrade(url)
-    return make_engine(url)
-
-
 def _domain(text: str) -> str:
     try:
         return normalize_domain(text)
@@ -83,14 +73,8 @@ def add(
 ) -> None:
     """Track DOMAIN (and its subdomains): links into it are always followed."""
     name = _domain(domain)
-    url = _database(database_url)
-    with database_errors(url):
-        engine = _engine(url)
-        try:
-            with transaction(engine) as session:
-                _, created = add_domain(session, name, note=note)
-        finally:
-            engine.dispose()
+    with open_database(database_url) as engine, transaction(engine) as session:
+        _, created = add_domain(session, name, note=note)
     console.print(f"{'Tracking' if created else 'Already tracking'} [bold]{escape(name)}[/]")
 
 
@@ -101,14 +85,8 @@ def remove(
 ) -> None:
     """Stop tracking DOMAIN (its URL maps and listed URLs are deleted; mentions stay)."""
     name = _domain(domain)
-    url = _database(database_url)
-    with database_errors(url):
-        engine = _engine(url)
-        try:
-            with transaction(engine) as session:
-                removed = remove_domain(session, name)
-        finally:
-            engine.dispose()
+    with open_database(database_url) as engine, transaction(engine) as session:
+        removed = remove_domain(session, name)
     if not removed:
         fail(f"{name} is not a tracked domain")
     console.print(f"No longer tracking [bold]{escape(name)}[/]")
@@ -117,14 +95,8 @@ def remove(
 @domains_app.command("list")
 def list_(database_url: str | None = DatabaseUrlOption) -> None:
     """List tracked domains with their URL maps and listed URLs."""
-    url = _database(database_url)
-    with database_errors(url):
-        engine = _engine(url)
-        try:
-            with transaction(engine) as session:
-                rows = list_domains(session)
-        finally:
-            engine.dispose()
+    with open_database(database_url) as engine, transaction(engine) as session:
+        rows = list_domains(session)
     if not rows:
         console.print("No tracked domains. Add one with: altscope domains add DOMAIN")
         return
@@ -156,19 +128,11 @@ def map_(
         tried = [(example, url_map.identifier(example)) for example in test]
     except MapError as error:
         fail(str(error))
-    url = _database(database_url)
-    with database_errors(url):
-        engine = _engine(url)
-        try:
-            with transaction(engine) as session:
-                row = find_domain(session, name)
-                if row is None:
-                    fail(
-                        f"{name} is not a tracked domain: add it with `altscope domains add {name}`"
-                    )
-                _, created = add_url_map(session, row, pattern, scheme, template)
-        finally:
-            engine.dispose()
+    with open_database(database_url) as engine, transaction(engine) as session:
+        row = find_domain(session, name)
+        if row is None:
+            fail(f"{name} is not a tracked domain: add it with `altscope domains add {name}`")
+        _, created = add_url_map(session, row, pattern, scheme, template)
     console.print(
         f"{'Added' if created else 'Already had'} map on {escape(name)}: "
         f"{escape(pattern)} → {scheme} {escape(template)}"
@@ -252,13 +216,8 @@ def import_list(
             problems.append(f"line {row.line}: {row.error}")
         else:
             rows.append((row.url, row.identifier.scheme, row.identifier.value))
-    url = _database(database_url)
-    with database_errors(url):
-        engine = _engine(url)
-        try:
-            report, more = _import(engine, rows, file.name, only)
-        finally:
-            engine.dispose()
+    with open_database(database_url) as engine:
+        report, more = _import(engine, rows, file.name, only)
     _report(report, problems + more, file.name)
 
 
@@ -344,16 +303,9 @@ def import_sitemap(
                 problems.append(f"{page}: the pattern does not match")
                 continue
             rows.append((page, identifier.scheme, identifier.value))
-    url = _database(database_url)
-    with database_errors(url):
-        engine = _engine(url)
-        try:
-            with transaction(engine) as session:
-                if find_domain(session, name) is None:
-                    fail(
-                        f"{name} is not a tracked domain: add it with `altscope domains add {name}`"
-                    )
-            report, more = _import(engine, rows, source, name)
-        finally:
-            engine.dispose()
+    with open_database(database_url) as engine:
+        with transaction(engine) as session:
+            if find_domain(session, name) is None:
+                fail(f"{name} is not a tracked domain: add it with `altscope domains add {name}`")
+        report, more = _import(engine, rows, source, name)
     _report(report, problems + more, source)

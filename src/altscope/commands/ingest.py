@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -17,9 +16,9 @@ from sqlalchemy.orm import selectinload
 from altscope.commands.common import (
     DatabaseUrlOption,
     console,
-    database_errors,
     err_console,
     fail,
+    open_database,
     progress_bar,
 )
 from altscope.config import Settings, get_settings
@@ -32,7 +31,7 @@ from altscope.ingest import (
     import_file,
 )
 from altscope.sources.importers import FORMAT_HELP, FORMATS
-from altscope.store.db import make_engine, transaction
+from altscope.store.db import transaction
 from altscope.store.schema import Output
 
 MAX_ERRORS_SHOWN = 50
@@ -72,7 +71,7 @@ def add(
 ) -> None:
     """Follow research outputs: store them by identifier and fetch their metadata."""
     settings = get_settings()
-    with _database(database_url, settings) as engine:
+    with open_database(database_url) as engine:
         report = add_identifiers(engine, identifiers)
         _print_errors(report)
         if report.output_ids and not no_enrich:
@@ -112,7 +111,7 @@ def import_files_command(
     chosen = format.lower() if format else None
     settings = get_settings()
     report = ImportReport()
-    with _database(database_url, settings) as engine:
+    with open_database(database_url) as engine:
         with progress_bar() as progress:
             for path in files:
                 task = progress.add_task(f"Importing {path.name}", total=None)
@@ -159,7 +158,7 @@ def enrich(
     For outputs stored without it, for example after an import while offline.
     """
     settings = get_settings()
-    with _database(database_url, settings) as engine:
+    with open_database(database_url) as engine:
         _contact_hint(settings)
         with progress_bar() as progress:
             task = progress.add_task("Enriching", total=None)
@@ -182,8 +181,7 @@ def list_outputs(
     database_url: str | None = DatabaseUrlOption,
 ) -> None:
     """List stored outputs: identifiers, title, journal, year and enrichment state."""
-    settings = get_settings()
-    with _database(database_url, settings) as engine, transaction(engine) as session:
+    with open_database(database_url) as engine, transaction(engine) as session:
         query = select(Output.id).where(Output.merged_into.is_(None)).order_by(Output.id)
         if pending:
             query = query.where(Output.enriched_at.is_(None))
@@ -191,35 +189,11 @@ def list_outputs(
     if not output_ids:
         console.print("No outputs stored yet: try `altscope add 10.1038/nature14539`.")
         return
-    with _database(database_url, settings) as engine:
+    with open_database(database_url) as engine:
         _print_outputs(engine, output_ids, f"Outputs (first {len(output_ids)})")
 
 
 # -- helpers -------------------------------------------------------------------------------------
-@contextmanager
-def _database(database_url: str | None, settings: Settings) -> Iterator[Engine]:
-    """An engine on a migrated database; database failures become one clear line."""
-    url = database_url or settings.database_url
-    with database_errors(url):
-        engine = make_engine(url)
-        try:
-            _ensure_schema(url)
-            yield engine
-        finally:
-            engine.dispose()
-
-
-def _ensure_schema(url: str) -> None:
-    """Create the schema in a new, empty database; refuse one that needs a migration."""
-    from altscope.store import migrate
-
-    revision = migrate.current(url)
-    if revision is None:
-        migrate.upgrade(url)
-    elif revision != migrate.head():
-        fail("the database schema is out of date: run `altscope db upgrade`")
-
-
 def _contact_hint(settings: Settings) -> None:
     if not settings.contact_email:
         err_console.print(

@@ -82,16 +82,11 @@ def _percolator(database_url: str | None, options: PercolatorOptions) -> Percola
     common = {"doi_resolver_url": settings.doi_resolver_url, "crossref_url": settings.crossref_url}
     if not database_url:
         return Percolator(options=options, **common)
+    from altscope.commands.common import open_database
     from altscope.percolate.record import load_percolator
-    from altscope.store import migrate
-    from altscope.store.db import make_engine
 
-    migrate.upgrade(database_url)
-    engine = make_engine(database_url)
-    try:
+    with open_database(database_url) as engine:
         return load_percolator(engine, options=options, **common)
-    finally:
-        engine.dispose()
 
 
 def _show(result: PercolationResult) -> None:
