@@ -33,6 +33,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -40,6 +41,10 @@ from sqlalchemy.pool import NullPool
 
 from altscope.store.db import make_engine, normalize_url, session_factory
 from altscope.store.migrate import upgrade
+
+# Property tests judge results, not speed: a loaded CI machine must not fail them on time.
+hypothesis_settings.register_profile("altscope", deadline=None)
+hypothesis_settings.load_profile("altscope")
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATABASE_URL = os.environ.get("ALTSCOPE_TEST_DATABASE_URL") or None
