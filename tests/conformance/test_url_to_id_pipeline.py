@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,6 @@ from urllib.parse import urlsplit
 import orjson
 import pytest
 from aiohttp import web
-from aiohttp.abc import AbstractResolver, ResolveResult
 
 from altscope.config import Settings
 from altscope.ids import find_identifiers
@@ -36,6 +34,7 @@ from altscope.percolate.observation import Observation
 from altscope.percolate.pipeline import Percolator, PercolatorOptions
 from altscope.percolate.verify import DomainPrefixes
 from support import conformance
+from support.dns import TableDNS
 
 URLS = conformance.folder("url_to_id")
 PAGES = conformance.folder("landing_pages")
@@ -142,27 +141,6 @@ async def test_url_to_doi_needs_page(case: dict[str, Any]) -> None:
 # --- landing pages, fetched ---------------------------------------------------------------------
 
 
-class CaseDNS(AbstractResolver):
-    """Every host name resolves to 127.0.0.1 (where the saved pages are served)."""
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        return [
-            {
-                "hostname": host,
-                "host": "127.0.0.1",
-                "port": port,
-                "family": socket.AF_INET,
-                "proto": 0,
-                "flags": socket.AI_NUMERICHOST,
-            }
-        ]
-
-    async def close(self) -> None:
-        pass
-
-
 @pytest.fixture
 async def pages_server() -> AsyncIterator[tuple[int, dict[str, tuple[Path, int]]]]:
     """Serves each case's file at its page URL's host and path (status from the case)."""
@@ -219,7 +197,7 @@ async def test_landing_page_through_the_pipeline(case: dict[str, Any], pages_ser
         doi_resolver_url=f"http://doi.org:{port}",
         contact_email="conformance@example.org",
     )
-    async with SafeFetcher(settings, resolver=CaseDNS()) as fetcher:
+    async with SafeFetcher(settings, resolver=TableDNS(default="127.0.0.1")) as fetcher:
         result = await _percolator().percolate(Observation.of_url(url), fetcher)
     expected = case["expected"]
     dois = [m for m in result.matches if m.identifier.scheme == "doi"]

@@ -1,7 +1,7 @@
 """A small web of hand-written sites on 127.0.0.1 for the percolator's end-to-end tests.
 
 One aiohttp server answers for several host names (virtual hosts, told apart by the ``Host``
-header); :class:`SiteDNS` resolves those names to 127.0.0.1 so the real SafeFetcher (SSRF guard,
+header); :func:`site_dns` resolves those names to 127.0.0.1 so the real SafeFetcher (SSRF guard,
 robots.txt, redirects, limits) is used as in production:
 
 - ``short.test``: a link shortener (redirects, one of them through the DOI resolver);
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -28,9 +27,9 @@ from typing import Any
 
 import orjson
 from aiohttp import web
-from aiohttp.abc import AbstractResolver, ResolveResult
 
 from altscope.config import Settings
+from support.dns import TableDNS
 
 HOSTS = ("short.test", "doi.test", "publisher.test", "other.test", "repo.test", "crossref.test")
 
@@ -89,27 +88,9 @@ DOIS: dict[str, tuple[str, str]] = {
 PII_DOIS = {"S0140673620301835": "10.1016/S0140-6736(20)30183-5"}
 
 
-class SiteDNS(AbstractResolver):
+def site_dns() -> TableDNS:
     """Resolves this site's host names to 127.0.0.1; anything else does not exist."""
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        if host not in HOSTS:
-            raise OSError(f"{host}: unknown host")
-        return [
-            {
-                "hostname": host,
-                "host": "127.0.0.1",
-                "port": port,
-                "family": socket.AF_INET,
-                "proto": 0,
-                "flags": socket.AI_NUMERICHOST,
-            }
-        ]
-
-    async def close(self) -> None:
-        pass
+    return TableDNS({host: ["127.0.0.1"] for host in HOSTS})
 
 
 @dataclass

@@ -15,13 +15,13 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from aiohttp.abc import AbstractResolver, ResolveResult
 from hostile_server import HTML, MB, HostileServer, build_bombs, start_garbage_server
 
 from altscope.config import Settings
 from altscope.percolate.fetch import Reason, SafeFetcher, resolve_url
 from altscope.percolate.fetch_cache import MemoryFetchCache
 from altscope.percolate.html import html_to_text
+from support.dns import TableDNS
 
 ALLOWED_PEER = "127.0.0.1"
 
@@ -297,37 +297,8 @@ async def test_hostname_resolving_to_loopback_is_refused_when_not_allow_listed(
     assert connects == []
 
 
-class FakeDNS(AbstractResolver):
-    """Answers from a table; never touches the network."""
-
-    def __init__(self, table: dict[str, list[str]]) -> None:
-        self.table = table
-        self.asked: list[str] = []
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        self.asked.append(host)
-        if host not in self.table:
-            raise OSError(f"{host}: unknown host")
-        return [
-            {
-                "hostname": host,
-                "host": address,
-                "port": port,
-                "family": socket.AF_INET6 if ":" in address else socket.AF_INET,
-                "proto": 0,
-                "flags": socket.AI_NUMERICHOST,
-            }
-            for address in self.table[host]
-        ]
-
-    async def close(self) -> None:
-        pass
-
-
 async def test_every_resolved_address_is_vetted(server, connects) -> None:
-    dns = FakeDNS(
+    dns = TableDNS(
         {
             "mixed.test": ["93.184.215.14", "10.0.0.1"],  # one bad answer spoils the host
             "metadata.test": ["169.254.169.254"],
@@ -349,7 +320,7 @@ async def test_every_resolved_address_is_vetted(server, connects) -> None:
 
 
 async def test_allow_list_by_host_name_lets_a_private_host_through(server, connects) -> None:
-    dns = FakeDNS({"intranet.test": ["127.0.0.1"]})
+    dns = TableDNS({"intranet.test": ["127.0.0.1"]})
     settings = make_settings(fetch_allow_hosts=["intranet.test"])
     async with SafeFetcher(settings, resolver=dns) as fetcher:
         result = await fetcher.fetch(f"http://intranet.test:{server.port}/page")
@@ -642,7 +613,7 @@ async def test_doi_exists_through_the_resolver(server, connects) -> None:
 
 
 async def test_doi_exists_offline_is_unknown(connects) -> None:
-    dns = FakeDNS({})
+    dns = TableDNS({})
     settings = make_settings(doi_resolver_url="https://doi.test")
     async with SafeFetcher(settings, resolver=dns) as fetcher:
         assert await fetcher.doi_exists("10.1234/whatever") is None

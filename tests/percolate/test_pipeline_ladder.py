@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
-from pipeline_site import TRACKED_TITLE, Site, SiteDNS
+from pipeline_site import TRACKED_TITLE, Site, site_dns
 
 from altscope.ids import Identifier
 from altscope.percolate.domains import DomainTracker, UrlMap, url_key
@@ -34,7 +34,7 @@ async def site() -> AsyncIterator[Site]:
 
 @pytest.fixture
 async def fetcher(site: Site) -> AsyncIterator[SafeFetcher]:
-    async with SafeFetcher(site.settings(), resolver=SiteDNS()) as safe:
+    async with SafeFetcher(site.settings(), resolver=site_dns()) as safe:
         yield safe
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 import orjson
 import pytest
-from pipeline_site import TRACKED_TITLE, Site, SiteDNS
+from pipeline_site import TRACKED_TITLE, Site, site_dns
 from sqlalchemy import Engine, func, select
 
 from altscope.ids import Identifier
@@ -112,7 +112,7 @@ async def run(engine: Engine, site: Site, observation: Observation):
         crossref_url=site.url("crossref.test", ""),
     )
     cache = DatabaseFetchCache(engine, FetchResult.from_dict)
-    async with SafeFetcher(site.settings(), cache=cache, resolver=SiteDNS()) as fetcher:
+    async with SafeFetcher(site.settings(), cache=cache, resolver=site_dns()) as fetcher:
         return await percolate_and_record(engine, observation, fetcher, percolator=percolator)
 
 
