@@ -18,6 +18,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -224,8 +225,22 @@ class Actor(Base):
     profile: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(Text)
     country: Mapped[str | None] = mapped_column(String(8))
+    #: The profile's free-text location, as the source gave it.
+    location: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # What scoring derived (altscope.scoring.people / places); ``*_rule`` names the rule.
+    #: public, researcher, practitioner, communicator or unknown (NULL: not classified yet).
+    kind: Mapped[str | None] = mapped_column(String(32))
+    kind_rule: Mapped[str | None] = mapped_column(String(128))
+    country_rule: Mapped[str | None] = mapped_column(String(128))
+    # Posting behaviour across all outputs, refreshed by every full rescore.
+    mention_count: Mapped[int | None] = mapped_column(BigInteger)
+    output_count: Mapped[int | None] = mapped_column(BigInteger)
+    #: The share (0..1) of this actor's posted outputs that come from its most posted publisher.
+    top_publisher_share: Mapped[float | None] = mapped_column(Float)
+    stats_at: Mapped[datetime | None]
 
     source: Mapped[Source] = relationship()
 
@@ -414,3 +429,85 @@ class DoiCheck(Base):
     resolver_url: Mapped[str | None] = mapped_column(Text)
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ScoreRules(Base):
+    """A named version of the scoring rules, kept verbatim so it stays computable forever."""
+
+    __tablename__ = "score_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutputScore(Base):
+    """An output's attention rollup under one rules version (see altscope.scoring).
+
+    ``score`` is unrounded; ``display_score`` is what badges show. The JSON columns hold the
+    per-source counts, the PlumX-style categories, the history windows, the score in context and
+    the anomaly flags, in the shapes documented in docs/scoring.md.
+    """
+
+    __tablename__ = "output_scores"
+    __table_args__ = (Index("ix_output_scores_rules_version_score", "rules_version", "score"),)
+
+    output_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("outputs.id", ondelete="CASCADE"), primary_key=True
+    )
+    rules_version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    display_score: Mapped[int] = mapped_column(BigInteger, default=0)
+    posts: Mapped[int] = mapped_column(BigInteger, default=0)
+    accounts: Mapped[int] = mapped_column(BigInteger, default=0)
+    sources: Mapped[dict] = mapped_column(default=dict)
+    categories: Mapped[dict] = mapped_column(default=dict)
+    history: Mapped[dict] = mapped_column(default=dict)
+    context: Mapped[dict] = mapped_column(default=dict)
+    flags: Mapped[list] = mapped_column(default=list)
+    first_seen_at: Mapped[datetime | None]
+    last_mention_at: Mapped[datetime | None]
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MentionFlag(Base):
+    """A mention that anomaly detection excluded from the score under a rules version, and why."""
+
+    __tablename__ = "mention_flags"
+
+    mention_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("mentions.id", ondelete="CASCADE"), primary_key=True
+    )
+    rules_version: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ScoreQueue(Base):
+    """Outputs whose rollups are stale (a mention arrived); the scorer drains it."""
+
+    __tablename__ = "score_queue"
+
+    output_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("outputs.id", ondelete="CASCADE"), primary_key=True
+    )
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiKey(Base):
+    """A key for the API: only its SHA-256 is stored; ``prefix`` lets people tell keys apart."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Requests allowed per minute (NULL: the server's default for keyed requests).
+    rate_limit: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

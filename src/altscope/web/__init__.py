@@ -1,0 +1,1 @@
+"""Serving: the FastAPI app (native API, Altmetric-v1-compatible API, badges, pages)."""

@@ -1,0 +1,1 @@
+"""SVG badges, the embed script and the bookmarklet."""

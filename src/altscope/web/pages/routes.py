@@ -1,0 +1,5 @@
+"""Routes for the server-rendered pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
