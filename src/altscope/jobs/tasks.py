@@ -69,3 +69,54 @@ def enrich_pending(
 
 
 schedule("0 * * * *", "enrich_pending", name="enrich-pending-hourly")
+
+
+#: Outputs one run of ``drain_score_queue`` updates at most (the rest waits for the next run).
+SCORE_QUEUE_BATCH = 1000
+
+
+@step(retries=3, interval=5.0, backoff=3.0)
+def drain_scores(limit: int) -> int:
+    """Update the rollups of up to ``limit`` queued outputs; how many were updated."""
+    from altscope import scoring
+
+    engine = make_engine(current_settings().database_url)
+    try:
+        return scoring.drain_score_queue(engine, limit=limit)
+    finally:
+        engine.dispose()
+
+
+@job("drain_score_queue")
+def drain_score_queue(limit: int = SCORE_QUEUE_BATCH) -> dict[str, Any]:
+    """Update the score rollups of outputs that received new or removed mentions."""
+    return {"updated": drain_scores(limit)}
+
+
+@step(retries=2, interval=30.0, backoff=2.0)
+def rescore_step(version: str | None) -> dict[str, Any]:
+    """A full rescore under ``version`` (None: the configured one); its report."""
+    from altscope import scoring
+
+    engine = make_engine(current_settings().database_url)
+    try:
+        report = scoring.rescore(engine, version)
+    finally:
+        engine.dispose()
+    return {
+        "version": report.version,
+        "outputs": report.outputs,
+        "mentions": report.mentions,
+        "flagged": report.flagged,
+        "seconds": report.seconds,
+    }
+
+
+@job("rescore")
+def rescore(version: str | None = None) -> dict[str, Any]:
+    """Recompute every output's score, categories, history and context (full rescore)."""
+    return rescore_step(version)
+
+
+schedule("* * * * *", "drain_score_queue", name="drain-score-queue-minutely")
+schedule("30 3 * * *", "rescore", name="rescore-nightly")

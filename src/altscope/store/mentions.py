@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -10,11 +11,28 @@ from sqlalchemy.orm import Session
 from altscope.store._insert import upsert_insert
 from altscope.store.keys import mention_dedup_key
 from altscope.store.merge import canonical
-from altscope.store.schema import Actor, Evidence, Mention, Output, Source
+from altscope.store.schema import Actor, Evidence, Mention, Output, ScoreQueue, Source
 from altscope.store.sources import resolve_source
 from altscope.store.types import utcnow
 
-__all__ = ["add_mention", "mention_dedup_key", "remove_mentions"]
+__all__ = ["add_mention", "mention_dedup_key", "queue_rescore", "remove_mentions"]
+
+
+def queue_rescore(session: Session, output_ids: Iterable[int]) -> None:
+    """Put outputs on the score queue (their rollups are stale); queuing again refreshes
+    ``queued_at``, so a scorer that started earlier leaves them queued."""
+    ids = sorted(set(output_ids))
+    if not ids:
+        return
+    now = utcnow()
+    insert = upsert_insert(session, ScoreQueue).values(
+        [{"output_id": i, "queued_at": now} for i in ids]
+    )
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["output_id"], set_={"queued_at": insert.excluded.queued_at}
+        )
+    )
 
 
 def add_mention(
@@ -67,6 +85,7 @@ def add_mention(
         insert.on_conflict_do_nothing(index_elements=["dedup_key"]).returning(Mention)
     ).first()
     if created is not None:
+        queue_rescore(session, [row.id])
         return created, True
     # A concurrent writer recorded it between our look-up and our insert.
     return session.scalars(select(Mention).where(Mention.dedup_key == key)).one(), False
@@ -77,10 +96,11 @@ def remove_mentions(
 ) -> int:
     """Mark every mention of post ``native_id`` on ``source`` removed (a deletion or retraction).
 
-    Rows stay, with ``removed_at`` set; returns how many were newly marked.
+    Rows stay, with ``removed_at`` set; returns how many were newly marked. Their outputs go on
+    the score queue.
     """
     src = resolve_source(session, source)
-    result = session.execute(
+    outputs = session.scalars(
         update(Mention)
         .where(
             Mention.source_id == src.id,
@@ -88,5 +108,7 @@ def remove_mentions(
             Mention.removed_at.is_(None),
         )
         .values(removed_at=at or utcnow())
-    )
-    return result.rowcount
+        .returning(Mention.output_id)
+    ).all()
+    queue_rescore(session, outputs)
+    return len(outputs)

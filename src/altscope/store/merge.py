@@ -3,7 +3,8 @@
 Merging moves everything of ``other`` to ``keep``: identifiers, mentions (dedup keys are
 recomputed; a post recorded for both stays once), group memberships, metric snapshots (on a
 clash the later observation wins), missing metadata and authors, enrichment state and older
-aliases. ``other`` stays as an empty alias with ``merged_into = keep.id``.
+aliases. ``other`` stays as an empty alias with ``merged_into = keep.id``; its score rollups
+are dropped and ``keep`` goes on the score queue.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from altscope.store.schema import (
     Output,
     OutputAuthor,
     OutputIdentifier,
+    OutputScore,
+    ScoreQueue,
     group_outputs,
 )
 from altscope.store.types import utcnow
@@ -75,6 +78,7 @@ def merge_outputs(session: Session, keep: Output, other: Output) -> Output:
     )
     other.merged_into = keep.id
     keep.updated_at = utcnow()
+    _move_scores(session, keep, other)
     session.flush()
     for row in (keep, other):
         session.expire(row, ["identifiers", "groups", "authors"])
@@ -101,6 +105,15 @@ def _move_mentions(session: Session, keep: Output, other: Output) -> None:
         else:
             mention.output_id, mention.dedup_key = keep.id, key
         session.flush()
+
+
+def _move_scores(session: Session, keep: Output, other: Output) -> None:
+    """The alias loses its rollups and queue entry; the survivor is queued for rescoring."""
+    from altscope.store.mentions import queue_rescore
+
+    session.execute(delete(OutputScore).where(OutputScore.output_id == other.id))
+    session.execute(delete(ScoreQueue).where(ScoreQueue.output_id == other.id))
+    queue_rescore(session, [keep.id])
 
 
 def _move_groups(session: Session, keep: Output, other: Output) -> None:

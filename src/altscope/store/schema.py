@@ -77,6 +77,7 @@ class Output(Base):
     __table_args__ = (
         Index("ix_outputs_enrichment", "enriched_at", "enrich_last_attempt_at"),
         Index("ix_outputs_container_title", "container_title"),
+        Index("ix_outputs_published", "published"),
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
