@@ -62,8 +62,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve(target: str, port: int, workers: int, env: dict[str, str], cwd: str) -> subprocess.Popen:
-    """Start uvicorn serving ``target`` and wait until it answers."""
+def serve(
+    target: str, port: int, workers: int, env: dict[str, str], cwd: str, probe: str = "/"
+) -> subprocess.Popen:
+    """Start uvicorn serving ``target`` and wait until it answers ``probe`` (a cheap path)."""
     command = [
         sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port),
         "--workers", str(workers), "--no-access-log", "--log-level", "warning",
@@ -75,7 +77,7 @@ def serve(target: str, port: int, workers: int, env: dict[str, str], cwd: str) -
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1).close()
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=5).close()
             return process
         except urllib.error.HTTPError:
             return process  # it answers (a 404 on / is fine)
@@ -171,7 +173,9 @@ def main() -> None:
                            args.seconds, args.connections))  # fmt: skip
     finally:
         stop(hello)
-    app = serve("altscope.web.asgi:create_app", app_port, args.workers, env, str(work))
+    app = serve(
+        "altscope.web.asgi:create_app", app_port, args.workers, env, str(work), "/embed.js"
+    )
     try:
         for name in ("badge", "v1"):
             label = {"badge": "badge SVG /badge/doi/…svg", "v1": "v1 counts /v1/doi/…"}[name]
