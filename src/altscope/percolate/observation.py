@@ -20,13 +20,19 @@ _MEDIA_TYPES = {"text": "text/plain", "html": "text/html", "url": "text/uri-list
 
 @dataclass(frozen=True, slots=True)
 class ObservedActor:
-    """Who posted an observation, as the source knows them."""
+    """Who posted an observation, as the source knows them.
+
+    ``profile`` is their self-description (bio) and ``location`` the place they give, as
+    written ("Berlin, Germany", "🇯🇵 Tokyo"): scoring reads both to tell who and where.
+    """
 
     native_id: str
     handle: str | None = None
     name: str | None = None
     url: str | None = None
     followers: int | None = None
+    profile: str | None = None
+    location: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

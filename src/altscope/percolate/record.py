@@ -261,6 +261,8 @@ def record_percolation(
             name=who.name,
             url=who.url,
             followers=who.followers,
+            profile=who.profile,
+            location=who.location,
         )
     native_id = observation.native_id
     if not native_id and not observation.url:
