@@ -6,7 +6,19 @@ import typer
 from pydantic import ValidationError
 
 from altscope import __version__
-from altscope.commands import check_page, db, demo, domains, ids, ingest, jobs, percolate
+from altscope.commands import (
+    check_page,
+    db,
+    demo,
+    domains,
+    ids,
+    ingest,
+    jobs,
+    keys,
+    percolate,
+    score,
+    serve,
+)
 from altscope.commands.common import console, fail
 
 app = typer.Typer(
@@ -32,7 +44,7 @@ def _root(
     """Open, self-hosted altmetrics: follow the attention research outputs receive."""
 
 
-for module in (demo, ingest, percolate, check_page, domains, ids, db, jobs):
+for module in (demo, ingest, percolate, check_page, domains, ids, db, jobs, score, serve, keys):
     module.register(app)
 
 

@@ -98,6 +98,47 @@ class Settings(BaseSettings):
     doi_resolver_url: str = Field(
         "https://doi.org", description="DOI resolver used to check that DOIs exist."
     )
+    scoring_rules: Path | None = Field(
+        None,
+        description=(
+            "A scoring rules TOML file of your own (copy of the shipped default with a new "
+            "version name, see docs/scoring.md); its version becomes the default one."
+        ),
+    )
+    scoring_version: str | None = Field(
+        None,
+        description=(
+            "Rules version scores are computed and shown under; defaults to the version of "
+            "scoring_rules, else the shipped default (altscope-2026.11)."
+        ),
+    )
+
+    # Serving (altscope.web): see docs/api.md.
+    public_base_url: str | None = Field(
+        None,
+        description=(
+            "Public address of the server (https://altmetrics.example.edu), used for the "
+            "details_url and image links of API answers; default: the address a request came to."
+        ),
+    )
+    api_rate_limit_anonymous: int = Field(
+        600,
+        description="Requests per minute to /api and /v1 from one address without a key "
+        "(0: unlimited).",
+    )
+    api_rate_limit_keyed: int = Field(
+        6000,
+        description="Requests per minute with an API key that has no limit of its own "
+        "(0: unlimited).",
+    )
+    api_rate_limit_exempt: list[str] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"],
+        description="Client addresses never rate limited (the server itself, local tools). "
+        "Env var: a JSON list.",
+    )
+    api_cache_max_age: int = Field(
+        300, description="Seconds browsers and proxies may cache API answers and badges."
+    )
 
     @classmethod
     def settings_customise_sources(
