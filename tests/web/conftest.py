@@ -8,22 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from altscope.config import Settings
 from altscope.web.app import create_app
 from support import web_sample as sample
 from support.live_server import live_server as serve
-
-
-def settings(**overrides) -> Settings:
-    """Settings for a test app: no rate limit unless asked, no config file or env influence."""
-    values = {
-        "api_rate_limit_anonymous": 0,
-        "api_rate_limit_keyed": 0,
-        "api_rate_limit_exempt": [],
-        "public_base_url": None,
-        **overrides,
-    }
-    return Settings(**values)
+from support.web_settings import settings
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from altscope.store.schema import ApiKey
 from altscope.web.app import create_app
 from altscope.web.keys import create_key, revoke_key, verify_key
 from altscope.web.ratelimit import FixedWindow
-from conftest import settings
 from support import web_sample as sample
+from support.web_settings import settings
 
 PATH = f"/v1/doi/{sample.SPECIES_DOI}"
 

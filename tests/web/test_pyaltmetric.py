@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from altscope.web.app import create_app
-from conftest import settings
 from support import web_sample as sample
 from support.live_server import live_server as serve
+from support.web_settings import settings
 
 pyaltmetric = pytest.importorskip("pyaltmetric")
 

@@ -12,7 +12,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance
 
 from altscope.web.app import create_app
-from conftest import settings as app_settings
+from support.web_settings import settings as app_settings
 
 EXAMPLES = 20
 

@@ -196,7 +196,7 @@ def test_public_base_url_setting_shapes_links(app_engine, sample_ids):
     from fastapi.testclient import TestClient
 
     from altscope.web.app import create_app
-    from conftest import settings
+    from support.web_settings import settings
 
     app = create_app(app_engine, settings=settings(public_base_url="https://alt.example.edu/"))
     body = TestClient(app).get(f"/v1/id/{sample_ids['species']}").json()

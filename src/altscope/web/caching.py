@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,14 +141,15 @@ class ETagMiddleware:
 #: Longest a cached answer is reused (seconds) even when its check still matches: the bound on
 #: how stale the parts of an answer that its check does not cover can be.
 ANSWER_TTL = 60.0
-ANSWER_CACHE_SIZE = 20_000
+ANSWER_CACHE_SIZE = 10_000
 
 
 @dataclass(slots=True)
 class Answer:
     """A rendered 200 answer: its body, ETag and headers, and ``check``, the database row(s) it
     was made from. The answer is reused only while a fresh read of the same row(s) compares
-    equal to ``check``, so a changed score or title shows at once."""
+    equal to ``check`` (or nothing was committed since it did), so a changed score or title
+    shows at once."""
 
     body: bytes
     etag: str
@@ -157,6 +158,9 @@ class Answer:
     check: Any
     lookup: Any
     stored: float
+    #: The database's version token when ``check`` was last found current (see
+    #: :meth:`altscope.web.badges.lookup.HotReader.version`); None: unknown.
+    seen: Any = None
 
 
 def answer(
@@ -165,9 +169,10 @@ def answer(
     max_age: int,
     check: Any,
     lookup: Any,
-    extra: list[tuple[bytes, bytes]] = (),  # type: ignore[assignment]
+    extra: Sequence[tuple[bytes, bytes]] = (),
 ) -> Answer:
-    """An :class:`Answer` for ``body`` (ETag: hash of the body), headers precomputed."""
+    """An :class:`Answer` for ``body`` (ETag: hash of the body), headers precomputed (``extra``
+    headers included, in 304s too)."""
     etag = make_etag(body)
     common = [
         (b"etag", etag.encode()),
@@ -191,18 +196,21 @@ def if_none_match(scope: Scope) -> str | None:
 
 
 async def send_answer(
-    scope: Scope, send: Send, entry: Answer, extra: list[tuple[bytes, bytes]]
+    scope: Scope, send: Send, entry: Answer, extra: list[tuple[bytes, bytes]] | None = None
 ) -> None:
-    """Send ``entry`` (or a 304 when the client has it; no body for HEAD), with ``extra``."""
+    """Send ``entry`` (or a 304 when the client has it; no body for HEAD), ``extra`` headers
+    added."""
     if names_etag(if_none_match(scope), entry.etag):
-        start = {"type": "http.response.start", "status": 304,
-                 "headers": [*entry.not_modified_headers, *extra]}  # fmt: skip
-        await send(start)
+        headers = entry.not_modified_headers
+        if extra:
+            headers = [*headers, *extra]
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
         return
-    await send(
-        {"type": "http.response.start", "status": 200, "headers": [*entry.headers, *extra]}
-    )
+    headers = entry.headers
+    if extra:
+        headers = [*headers, *extra]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
     body = b"" if scope["method"] == "HEAD" else entry.body
     await send({"type": "http.response.body", "body": body})
 

@@ -11,7 +11,7 @@ Written as pure ASGI middleware: it costs a dictionary update per request.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
@@ -146,24 +146,29 @@ class RateLimits:
         self.limiter = limiter or FixedWindow()
         self.keys = keys or KeyCache(engine)
 
-    async def admit(self, scope: Scope, send: Send) -> list[tuple[bytes, bytes]] | None:
+    async def admit(
+        self, scope: Scope, send: Send, refusal_headers: Sequence[tuple[bytes, bytes]] = ()
+    ) -> list[tuple[bytes, bytes]] | None:
         """Count the request: the headers to add to its answer, or ``None`` when it was refused
         (a 403 or 429 has then been sent). The outcome is kept in the scope, so that a request
-        counted here and then passed on is not counted again by the middleware."""
+        counted here and then passed on is not counted again by the middleware. A refusal also
+        carries ``refusal_headers``."""
         done = scope.get(ADMITTED)
         if done is not None:
             return done
-        headers = await self._admit(scope, send)
+        headers = await self._admit(scope, send, refusal_headers)
         if headers is not None:
             scope[ADMITTED] = headers
         return headers
 
-    async def _admit(self, scope: Scope, send: Send) -> list[tuple[bytes, bytes]] | None:
+    async def _admit(
+        self, scope: Scope, send: Send, refusal_headers: Sequence[tuple[bytes, bytes]]
+    ) -> list[tuple[bytes, bytes]] | None:
         key = api_key_of(scope)
         if key is not None:
             identity = await self.keys.lookup(key)
             if identity is None:
-                await _send_json(send, 403, "unknown or revoked API key", [])
+                await _send_json(send, 403, "unknown or revoked API key", [*refusal_headers])
                 return None
             scope.setdefault("state", {})["api_key"] = identity
             limit = self.keyed if identity.rate_limit is None else identity.rate_limit
@@ -185,7 +190,8 @@ class RateLimits:
         if not allowed:
             wait = max(1, reset - int(self.limiter.clock()))
             headers.append((b"retry-after", str(wait).encode()))
-            await _send_json(send, 429, f"rate limit of {limit} requests a minute reached", headers)
+            message = f"rate limit of {limit} requests a minute reached"
+            await _send_json(send, 429, message, [*headers, *refusal_headers])
             return None
         return headers
 

@@ -28,19 +28,75 @@ _BY_IDENTIFIER = text(
 _IDENTIFIERS = text(
     "SELECT scheme, value FROM identifiers WHERE output_id = :id ORDER BY scheme, value"
 )
-_OUTPUT_AND_SCORE = text(
-    "SELECT o.id, o.merged_into, o.title, o.container_title, o.issns, o.publisher, o.type,"
+_COLUMNS = (
+    "o.id, o.merged_into, o.title, o.container_title, o.issns, o.publisher, o.type,"
     " o.published, o.subjects, o.abstract, o.url, o.created_at,"
     " s.rules_version, s.score, s.display_score, s.posts, s.accounts, s.sources, s.categories,"
     " s.history, s.context, s.flags, s.first_seen_at, s.last_mention_at, s.computed_at"
-    " FROM outputs o LEFT OUTER JOIN output_scores s"
-    " ON s.output_id = o.id AND s.rules_version = :version WHERE o.id = :id"
 )
+_SCORE_JOIN = (
+    " LEFT OUTER JOIN output_scores s ON s.output_id = o.id AND s.rules_version = :version"
+)
+_OUTPUT_AND_SCORE = text(f"SELECT {_COLUMNS} FROM outputs o{_SCORE_JOIN} WHERE o.id = :id")
+#: The hot path's one query (v1 counts): output and score as :data:`_OUTPUT_AND_SCORE`, and a
+#: fingerprint of the rows an answer also shows (identifiers, authors, metric values): counts,
+#: highest ids and the sum of metric values, read on the (output_id, ...) indexes.
+_FINGERPRINT = (
+    ", (SELECT count(*) FROM identifiers x WHERE x.output_id = o.id) AS n_identifiers"
+    ", (SELECT max(x.id) FROM identifiers x WHERE x.output_id = o.id) AS last_identifier"
+    ", (SELECT count(*) FROM authors x WHERE x.output_id = o.id) AS n_authors"
+    ", (SELECT max(x.id) FROM authors x WHERE x.output_id = o.id) AS last_author"
+    ", (SELECT count(*) FROM metric_snapshots x WHERE x.output_id = o.id) AS n_metrics"
+    ", (SELECT max(x.id) FROM metric_snapshots x WHERE x.output_id = o.id) AS last_metric"
+    ", (SELECT sum(x.value) FROM metric_snapshots x WHERE x.output_id = o.id) AS sum_metrics"
+)
+HOT_BY_IDENTIFIER = text(
+    f"SELECT {_COLUMNS}{_FINGERPRINT} FROM identifiers known"
+    f" JOIN outputs o ON o.id = known.output_id{_SCORE_JOIN}"
+    " WHERE known.scheme = :scheme AND known.value = :value"
+)
+HOT_BY_ID = text(f"SELECT {_COLUMNS}{_FINGERPRINT} FROM outputs o{_SCORE_JOIN} WHERE o.id = :id")
+IDENTIFIERS = _IDENTIFIERS
 _DETAILS = text(
     "SELECT 'author', name, NULL, NULL, position FROM authors WHERE output_id = :id"
     " UNION ALL"
     " SELECT 'metric', provider, kind, period, value FROM metric_snapshots WHERE output_id = :id"
 )
+
+
+DETAILS = _DETAILS
+_NAMES = tuple(
+    part.strip().split(".")[-1] for part in _COLUMNS.split(",")
+)  # o.id → id, ... s.computed_at → computed_at
+
+
+class _Named:
+    """Attribute access to a DB-API row by the names of :data:`_COLUMNS`."""
+
+    __slots__ = _NAMES
+
+    def __init__(self, row: Any) -> None:
+        for name, value in zip(_NAMES, row, strict=False):
+            setattr(self, name, value)
+
+
+def record_of_row(row: Any) -> OutputRecord:
+    """An :class:`OutputRecord` (no identifiers or details yet) from a row whose first columns
+    are :data:`_COLUMNS` (a hot-path row read with a DB-API cursor)."""
+    return _record(_Named(row))
+
+
+def details_from_rows(record: OutputRecord, rows: Iterable[Any]) -> OutputRecord:
+    """Fill in authors and metrics from the rows of the details query."""
+    authors: list[tuple[int, str]] = []
+    record.metrics = []
+    for what, name, kind, period, value in rows:
+        if what == "author":
+            authors.append((value, name))
+        else:
+            record.metrics.append((name, kind, period, value))
+    record.authors = [name for _, name in sorted(authors)]
+    return record
 
 
 def _json(value: Any) -> Any:
@@ -179,15 +235,7 @@ def load_by_identifier(
 
 def add_details(connection: Connection, record: OutputRecord) -> OutputRecord:
     """Fill in the record's author names and reader/download/citation counts (one query)."""
-    authors: list[tuple[int, str]] = []
-    record.metrics = []
-    for what, name, kind, period, value in connection.execute(_DETAILS, {"id": record.id}):
-        if what == "author":
-            authors.append((value, name))
-        else:
-            record.metrics.append((name, kind, period, value))
-    record.authors = [name for _, name in sorted(authors)]
-    return record
+    return details_from_rows(record, connection.execute(_DETAILS, {"id": record.id}))
 
 
 def latest_metrics(metrics: Iterable[tuple[str, str, str, int]]) -> dict[tuple[str, str], int]:

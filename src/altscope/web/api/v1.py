@@ -12,15 +12,30 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy import Text, cast, exists, func, or_, select
+from starlette.types import Scope, Send
 
 from altscope import ids
 from altscope.store.schema import Mention, Output, OutputIdentifier, OutputScore, Source
 from altscope.store.types import utcnow
 from altscope.web.api import fetch as fetch_shape
-from altscope.web.api.records import OutputRecord, add_details, load_by_id, load_by_identifier
+from altscope.web.api.records import (
+    DETAILS,
+    HOT_BY_ID,
+    HOT_BY_IDENTIFIER,
+    IDENTIFIERS,
+    OutputRecord,
+    add_details,
+    details_from_rows,
+    load_by_id,
+    load_by_identifier,
+    record_of_row,
+)
 from altscope.web.api.serialize import V1_SOURCE_FIELDS, V1_WINDOWS, dumps, v1_counts
-from altscope.web.caching import cached_response
+from altscope.web.badges.lookup import HotReader
+from altscope.web.caching import Answer, AnswerCache, answer, cached_response, send_answer
 from altscope.web.deps import base_url
+from altscope.web.headers import CORS_ANSWER_HEADERS
+from altscope.web.ratelimit import RateLimits
 
 router = APIRouter(prefix="/v1", tags=["Altmetric v1 compatible"])
 
@@ -260,3 +275,108 @@ async def counts(request: Request, id_type: IdType, identifier: str) -> Any:
     record = find_record(request, id_type, identifier)
     body = dumps(v1_counts(record, base_url(request)))
     return cached_response(request, body, "application/json")
+
+
+class CountsHotPath:
+    """``GET /v1/{type}/{id}`` answered before the framework (see
+    :class:`altscope.web.app.HotPaths`): rate limit, one indexed query on a kept connection,
+    and the JSON reused while that query returns the same row (output, score, and a fingerprint
+    of identifiers, authors and metrics). Errors (400, 404), merged outputs and the other
+    ``/v1/`` routes are left to the app."""
+
+    def __init__(
+        self,
+        reader: HotReader,
+        version: str,
+        max_age: int,
+        cache: AnswerCache,
+        limits: RateLimits,
+        public_base_url: str | None,
+    ) -> None:
+        self.reader = reader
+        self.version = version
+        self.max_age = max_age
+        self.cache = cache
+        self.limits = limits
+        self.public_base_url = public_base_url
+
+    async def __call__(self, scope: Scope, send: Send) -> bool:
+        """Answer the request and return True, or return False to leave it to the app."""
+        if scope["method"] != "GET":
+            return False  # the app's route answers GET only
+        id_type, sep, identifier = scope["path"][len("/v1/") :].partition("/")
+        if not sep or (id_type != "id" and SCHEMES.get(id_type) is None):
+            return False
+        rate_headers = await self.limits.admit(scope, send, CORS_ANSWER_HEADERS)
+        if rate_headers is None:
+            return True  # refused (403 or 429): answered
+        base = self.public_base_url
+        key = ("v1", scope["path"], scope["query_string"], base or _origin_of(scope))
+        entry = self.cache.get(key)
+        seen = self.reader.version()
+        if entry is not None:
+            if seen is None or seen != entry.seen:
+                which, value = entry.lookup
+                row = self._row(which, value)
+                if row != entry.check:
+                    entry = self._answer(row, which, value, scope)
+                    if entry is None:
+                        return False
+                    self.cache.put(key, entry)
+                entry.seen = seen
+        else:
+            lookup = _lookup_of(id_type, identifier)
+            if lookup is None:
+                return False
+            row = self._row(*lookup)
+            entry = self._answer(row, *lookup, scope)
+            if entry is None:
+                return False
+            entry.seen = seen
+            self.cache.put(key, entry)
+        await send_answer(scope, send, entry, rate_headers)
+        return True
+
+    def _row(self, which: str, value: Any) -> tuple | None:
+        if which == "id":
+            rows = self.reader.rows(HOT_BY_ID, {"id": value, "version": self.version})
+        else:
+            values = {"scheme": which, "value": value, "version": self.version}
+            rows = self.reader.rows(HOT_BY_IDENTIFIER, values)
+        return tuple(rows[0]) if rows else None
+
+    def _answer(self, row: tuple | None, which: str, value: Any, scope: Scope) -> Answer | None:
+        if row is None or row[1] is not None:
+            return None  # unknown (404) or merged: the app answers
+        record = record_of_row(row)
+        if not record.mentioned:
+            return None
+        record.identifiers = [(s, v) for s, v in self.reader.rows(IDENTIFIERS, {"id": record.id})]
+        details_from_rows(record, self.reader.rows(DETAILS, {"id": record.id}))
+        base = self.public_base_url or str(Request(scope).base_url)
+        body = dumps(v1_counts(record, base.rstrip("/")))
+        return answer(
+            body, b"application/json", self.max_age, row, (which, value), CORS_ANSWER_HEADERS
+        )
+
+
+def _lookup_of(id_type: str, identifier: str) -> tuple[str, Any] | None:
+    """(scheme or ``id``, normalised value) of a v1 identifier; None if it is malformed."""
+    if len(identifier) > MAX_ID_LENGTH:
+        return None
+    if id_type == "id":
+        if not identifier.isascii() or not identifier.isdigit() or len(identifier) > 18:
+            return None
+        return "id", int(identifier)
+    scheme = SCHEMES[id_type]
+    assert scheme is not None
+    try:
+        return scheme, ids.parse(identifier, scheme).value
+    except ValueError:
+        return None
+
+
+def _origin_of(scope: Scope) -> tuple:
+    """What a request's base URL is made of (scheme, Host header or server, root path)."""
+    host = next((v for k, v in scope["headers"] if k == b"host"), None)
+    return scope.get("scheme"), host or scope.get("server"), scope.get("root_path", "")

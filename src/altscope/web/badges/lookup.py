@@ -10,6 +10,9 @@ and result wrappers cost more than the query itself on this path. Merged outputs
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import itertools
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -160,6 +163,10 @@ class _Reader:
             cursor.close()
 
 
+class HotReadError(Exception):
+    """A hot-path query failed (its connection has been closed; the next call opens another)."""
+
+
 class HotReader:
     """One DB-API connection per thread, kept open, for the hot paths (badges, v1 counts).
 
@@ -168,10 +175,15 @@ class HotReader:
     pool. It never holds a transaction open between requests: SQLite runs each SELECT on its
     own (autocommit) and reads every row, PostgreSQL runs in autocommit mode. A failing
     connection is closed and replaced on the next call.
+
+    On SQLite, :meth:`version` tells cheaply whether anything at all was committed since an
+    earlier call (``PRAGMA data_version``): an answer checked against the database since the
+    last commit is still exact, without reading its rows again.
     """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.sqlite = engine.dialect.name == "sqlite"
         self.local = threading.local()
 
     def _connect(self) -> Any:
@@ -180,7 +192,35 @@ class HotReader:
         if self.engine.dialect.name == "postgresql":
             fairy.dbapi_connection.autocommit = True
         self.local.fairy = fairy
+        self.local.generation = next(_GENERATIONS)
         return fairy.dbapi_connection
+
+    def version(self) -> tuple[int, int] | None:
+        """A token that stays equal as long as nothing is committed to the database (SQLite;
+        ``None`` elsewhere: every check reads the rows). Take it *before* reading the rows.
+        Called on the event loop; one read serves the requests of one turn of the loop."""
+        if not self.sqlite:
+            return None
+        local = self.local
+        token = getattr(local, "token", None)
+        if token is not None:
+            return token
+        fairy = getattr(local, "fairy", None)
+        connection = self._connect() if fairy is None else fairy.dbapi_connection
+        try:
+            value = connection.execute("PRAGMA data_version").fetchall()[0][0]
+        except self.engine.dialect.loaded_dbapi.Error as error:
+            self.close()
+            raise HotReadError(str(error)) from error
+        # Requests whose turn comes in this same turn of the event loop arrived before it
+        # began, so before this read: they may share it (it costs a read lock, 3 system calls).
+        local.token = token = (local.generation, value)
+        asyncio.get_running_loop().call_soon(self._forget, local)
+        return token
+
+    @staticmethod
+    def _forget(local: threading.local) -> None:
+        local.token = None
 
     def rows(self, statement: Any, values: dict[str, Any]) -> list[Any]:
         """All rows of ``statement`` (compiled once per dialect) with ``values``."""
@@ -192,30 +232,29 @@ class HotReader:
             cursor.execute(compiled.sql, compiled.params(values))
             rows = cursor.fetchall()
             cursor.close()
-        except Exception:
+        except self.engine.dialect.loaded_dbapi.Error as error:
             self.close()
-            raise
+            raise HotReadError(str(error)) from error
         return rows
 
     def _compiled(self, statement: Any) -> _Compiled:
         key = (id(statement), self.engine.dialect.name, self.engine.dialect.driver)
         compiled = _COMPILED_STATEMENTS.get(key)
         if compiled is None:
-            compiled = _COMPILED_STATEMENTS[key] = (_Compiled(statement, self.engine.dialect))
+            compiled = _COMPILED_STATEMENTS[key] = _Compiled(statement, self.engine.dialect)
         return compiled
 
     def close(self) -> None:
         """Close this thread's connection (a new one opens when needed)."""
         fairy = getattr(self.local, "fairy", None)
-        self.local.fairy = None
+        self.local.fairy = self.local.token = None
         if fairy is not None:
-            try:
+            with contextlib.suppress(Exception):  # it is being thrown away
                 fairy.close()
-            except Exception:  # noqa: BLE001 - it is being thrown away
-                pass
 
 
 _COMPILED_STATEMENTS: dict[tuple[int, str, str], _Compiled] = {}
+_GENERATIONS = itertools.count()
 
 
 def badge_row(reader: HotReader, scheme: str, value: str, version: str) -> tuple | None:
@@ -228,7 +267,7 @@ def badge_row(reader: HotReader, scheme: str, value: str, version: str) -> tuple
     return tuple(rows[0]) if rows else None
 
 
-def badge_data(row: tuple) -> BadgeData:
+def data_of_row(row: tuple) -> BadgeData:
     """:class:`BadgeData` of a badge row."""
     return _data(row)
 

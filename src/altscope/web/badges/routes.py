@@ -21,7 +21,6 @@ from urllib.parse import parse_qsl, quote
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
-
 from starlette.types import Scope, Send
 
 from altscope.ids import IdentifierError, find_identifiers
@@ -30,8 +29,8 @@ from altscope.web.badges.lookup import (
     DEFAULT_RULES_VERSION,
     BadgeData,
     HotReader,
-    badge_data,
     badge_row,
+    data_of_row,
     find_badge_data,
     parse_identifier,
 )
@@ -241,14 +240,17 @@ class BadgeHotPath:
             return False
         key = ("badge", path, scope["query_string"])
         entry = self.cache.get(key)
+        seen = self.reader.version()
         if entry is not None:
-            scheme, value, style = entry.lookup
-            row = badge_row(self.reader, scheme, value, self.version)
-            if row != entry.check:
-                entry = self._answer(row, scheme, value, style)
-                if entry is None:
-                    return False
-                self.cache.put(key, entry)
+            if seen is None or seen != entry.seen:
+                scheme, value, style = entry.lookup
+                row = badge_row(self.reader, scheme, value, self.version)
+                if row != entry.check:
+                    entry = self._answer(row, scheme, value, style)
+                    if entry is None:
+                        return False
+                    self.cache.put(key, entry)
+                entry.seen = seen
         else:
             found = self._parse(path, scope["query_string"])
             if found is None:
@@ -258,8 +260,9 @@ class BadgeHotPath:
             entry = self._answer(row, scheme, value, style)
             if entry is None:
                 return False
+            entry.seen = seen
             self.cache.put(key, entry)
-        await send_answer(scope, send, entry, CORS_ANSWER_HEADERS)
+        await send_answer(scope, send, entry)
         return True
 
     @staticmethod
@@ -283,12 +286,10 @@ class BadgeHotPath:
             if scheme == "arxiv" and unversioned(value) != value:
                 return None  # the unversioned id may be tracked: the full route tries it
             svg = render(kind, size, (), None, show_score=show, condensed=condensed)
-            return answer(
-                svg.encode(), SVG_BYTES, self.brief, None, lookup, UNKNOWN_HEADERS
-            )
+            return answer(svg.encode(), SVG_BYTES, self.brief, None, lookup, UNKNOWN_HEADERS)
         if row[1] is not None:
             return None  # merged: the full route follows it
-        data = badge_data(row)
+        data = data_of_row(row)
         svg = render(
             kind,
             size,
@@ -298,11 +299,11 @@ class BadgeHotPath:
             show_score=show,
             condensed=condensed,
         )
-        return answer(svg.encode(), SVG_BYTES, self.max_age, row, lookup)
+        return answer(svg.encode(), SVG_BYTES, self.max_age, row, lookup, CORS_ANSWER_HEADERS)
 
 
 SVG_BYTES = SVG.encode()
-UNKNOWN_HEADERS = [(b"x-altscope-badge", b"unknown")]
+UNKNOWN_HEADERS = [(b"x-altscope-badge", b"unknown"), *CORS_ANSWER_HEADERS]
 
 
 # --- scripts ------------------------------------------------------------------------------
