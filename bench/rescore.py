@@ -199,6 +199,7 @@ def incremental(url: str, samples: int, seed: int) -> dict:
         return float(np.percentile(values, 95))
 
     return {
+        "first_update_ms": update_ms[0],  # builds this process's context index
         "update_median_ms": median(update_ms),
         "update_p95_ms": p95(update_ms),
         "with_mention_and_commit_median_ms": median(commit_ms),
@@ -229,6 +230,7 @@ def main(argv: list[str] | None = None) -> None:
         "outputs": args.outputs,
         "mentions": args.mentions,
         "cpus": os.cpu_count(),
+        "load_average_at_start": os.getloadavg(),
     }
     results["generator"] = prepare(url, args.outputs, args.mentions, args.actors, args.reuse)
     results["peers"] = peers(url, args.outputs)
@@ -262,6 +264,7 @@ def report(r: dict) -> None:
     if "rescore" not in r:
         return
     s = r["rescore"]
+    print(f"stages: {s['report'].split('stages=')[-1].rstrip(')')}")
     gb = s["peak_rss"] / 1024**3
     print(
         f"full rescore: {s['seconds']:.1f} s (goal {GOAL_SECONDS:.0f} s: "
@@ -281,8 +284,10 @@ def report(r: dict) -> None:
         f"{i['update_p95_ms']:.2f} ms over {i['samples']} outputs (goal 5 ms: "
         f"x{i['update_median_ms'] / GOAL_UPDATE_MS:.2f}); with add_mention + commit: median "
         f"{i['with_mention_and_commit_median_ms']:.2f} ms; context_for_one alone: median "
-        f"{i['context_for_one_median_ms']:.2f} ms"
+        f"{i['context_for_one_median_ms']:.2f} ms; first call (builds the context index) "
+        f"{i.get('first_update_ms', float('nan')):.0f} ms"
     )
+    print(f"load average at start: {r.get('load_average_at_start')}")
 
 
 if __name__ == "__main__":

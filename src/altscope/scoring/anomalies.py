@@ -176,15 +176,17 @@ class _ActorStats:
         known = np.flatnonzero(actor >= 0)
         ids, self.count = _dense(actor[known])
         key = (ids << _TIME_BITS) | rel[known]
+        del ids
         order = np.argsort(key)  # keys hold the time: ties are the same post
         self.positions = known[order]  # input positions, grouped by actor, in time order
+        del known
         self.key = key[order]
         del key, order
-        self.ids = self.key >> _TIME_BITS
-        self.starts, self.lengths = _runs(self.ids)
+        self.starts, self.lengths = _runs(self.key >> _TIME_BITS)
         self.run_actor = actor[self.positions[self.starts]]  # real actor id per run
         outs = output[self.positions]
         single = np.minimum.reduceat(outs, self.starts) == np.maximum.reduceat(outs, self.starts)
+        del outs
         self.single = single  # per run: never mentioned another output
         self.first_day = (self.key[self.starts] & ((1 << _TIME_BITS) - 1)) // _DAY
         runs = np.arange(len(self.starts), dtype=np.int32)

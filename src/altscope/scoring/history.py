@@ -35,8 +35,8 @@ WINDOWS: Mapping[str, int | None] = {
 
 def window_sums(
     batch: Batch, points: np.ndarray, n_outputs: int, now: int
-) -> dict[str, tuple[list[float], list[int]]]:
-    """Per window: (score per output, posts per output), as lists (fast to index)."""
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per window: (score per output, posts per output) arrays."""
     result = {}
     for name, seconds in WINDOWS.items():
         if seconds is None:
@@ -45,15 +45,15 @@ def window_sums(
             take = batch.time > now - seconds
             out, pts = batch.output[take], points[take]
         result[name] = (
-            np.bincount(out, weights=pts, minlength=n_outputs).tolist(),
-            np.bincount(out, minlength=n_outputs).tolist(),
+            np.bincount(out, weights=pts, minlength=n_outputs),
+            np.bincount(out, minlength=n_outputs),
         )
     return result
 
 
-def history_json(sums: dict[str, tuple[list[float], list[int]]], i: int) -> dict[str, Any]:
+def history_json(sums: dict[str, tuple[np.ndarray, np.ndarray]], i: int) -> dict[str, Any]:
     """The ``history`` JSON of output ``i``."""
-    return {name: {"score": s[i], "posts": p[i]} for name, (s, p) in sums.items()}
+    return {name: {"score": float(s[i]), "posts": int(p[i])} for name, (s, p) in sums.items()}
 
 
 def daily(batch: Batch, points: np.ndarray, source_keys: list[str]) -> list[dict[str, Any]]:

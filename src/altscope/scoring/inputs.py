@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from altscope.scoring.score import TIER_UNKNOWN, tier_code
+from altscope.scoring.score import TIER_UNKNOWN, packed_order, tier_code
 
 
 @lru_cache(maxsize=65_536)
@@ -37,6 +37,19 @@ def url_tier(url: str | None) -> int:
     """The tier code of the outlet a story URL belongs to."""
     if not url:
         return TIER_UNKNOWN
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme.lower() in ("http", "https"):
+        # The common case without urlsplit: the host is what precedes the path, query or
+        # fragment; anything unusual in it (userinfo, IPv6, odd characters) takes the slow path.
+        end = len(rest)
+        for stop in "/?#":
+            at = rest.find(stop, 0, end)
+            if at >= 0:
+                end = at
+        netloc = rest[:end]
+        if netloc and not any(c in netloc for c in "@[]\\% \t\r\n") and netloc.isascii():
+            host = netloc.partition(":")[0].lower()
+            return host_tier(host) if host else TIER_UNKNOWN
     try:
         host = (urlsplit(url if "//" in url else f"//{url}").hostname or "").lower()
     except ValueError:
@@ -59,7 +72,9 @@ def distinct_outputs_per_window(
     if not len(sel):
         return result
     a, w, o = actor[sel], window_of(time[sel], window_seconds), output[sel]
-    order = np.lexsort((o, w, a))
+    order = packed_order(a, w, o)
+    if order is None:
+        order = np.lexsort((o, w, a))
     a, w, o = a[order], w[order], o[order]
     new_pair = np.ones(len(a), dtype=bool)
     new_pair[1:] = (a[1:] != a[:-1]) | (w[1:] != w[:-1])
@@ -90,7 +105,9 @@ def actor_stats(actor: np.ndarray, output: np.ndarray, publisher: np.ndarray) ->
     if not len(ids):
         empty = np.zeros(0, dtype=np.int64)
         return ActorStats(empty, empty, empty, np.zeros(0))
-    order = np.lexsort((o, a))
+    order = packed_order(a, o)
+    if order is None:
+        order = np.lexsort((o, a))
     a, o, p = a[order], o[order], p[order]
     first = np.ones(len(a), dtype=bool)
     first[1:] = (a[1:] != a[:-1]) | (o[1:] != o[:-1])
@@ -101,7 +118,9 @@ def actor_stats(actor: np.ndarray, output: np.ndarray, publisher: np.ndarray) ->
     top = np.zeros(len(ids), dtype=np.int64)
     if known.any():
         ka, kp = index[known], p[known]
-        order = np.lexsort((kp, ka))
+        order = packed_order(ka, kp)
+        if order is None:
+            order = np.lexsort((kp, ka))
         ka, kp = ka[order], kp[order]
         new = np.ones(len(ka), dtype=bool)
         new[1:] = (ka[1:] != ka[:-1]) | (kp[1:] != kp[:-1])

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import time as clock
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -123,9 +123,19 @@ def source_table(session: Session, rules: Rules) -> SourceTable:
     return SourceTable.build(rows, rules)
 
 
-def compute(batch: Batch, table: SourceTable, rules: Rules, n_outputs: int, now: int) -> Computed:
-    """Score a batch (any order) of ``n_outputs`` outputs at epoch second ``now``."""
-    batch = batch.sorted()
+def compute(
+    batch: Batch,
+    table: SourceTable,
+    rules: Rules,
+    n_outputs: int,
+    now: int,
+    *,
+    presorted: bool = False,
+) -> Computed:
+    """Score a batch (any order; ``presorted``: already sorted) of ``n_outputs`` outputs at
+    epoch second ``now``."""
+    if not presorted:
+        batch = batch.sorted()
     status, points = score_batch(batch, table, rules)
     totals = sums(batch, points, n_outputs)
     return Computed(
@@ -289,7 +299,8 @@ def _actor_updates(conn: Any, stats: Any, now: datetime) -> list[tuple]:
     """(id, mention_count, output_count, share, stats_at) of actors whose statistics changed."""
     current = list(
         bulk.fetch_rows(
-            conn, "SELECT id, mention_count, output_count, top_publisher_share FROM actors"
+            conn,
+            "SELECT id, mention_count, output_count, top_publisher_share FROM actors ORDER BY id",
         )
     )
     if not current:
@@ -365,9 +376,7 @@ def rescore(
     with engine.begin() as conn:
         stage("read")
         all_ids, canonical, days, publisher, titles = _read_outputs(conn)
-        mention, out_raw, source_id, actor, times = bulk.int_columns(
-            conn, bulk.mention_query(conn), 5
-        )
+        mention, out_raw, source_id, actor, times = bulk.mention_columns(conn)
         source = table.index(source_id)
         del source_id
         report.mentions = len(mention)
@@ -392,32 +401,43 @@ def rescore(
         single = np.zeros(len(mention), dtype=bool)
         has = np.flatnonzero(actor >= 0)
         single[has] = single_actor[np.searchsorted(stats.actor, actor[has])]
+        del has, single_actor
         canon_ids = all_ids[canonical]
         n_out = len(canon_ids)
         valid = exists & canonical[at] if len(all_ids) else exists
-        dense = np.searchsorted(canon_ids, out_raw[valid])
-        keep = np.flatnonzero(valid)
+        del at, exists
+        judged = int(mention.max()) if len(mention) else 0
+        if not valid.all():  # mentions of merged or missing outputs do not count
+            keep = np.flatnonzero(valid)
+            mention, out_raw, source, actor, times = (
+                a[keep] for a in (mention, out_raw, source, actor, times)
+            )
+            tier, promiscuous, single = tier[keep], promiscuous[keep], single[keep]
+            del keep
+        del valid
         bots = bulk.int_columns(
             conn, f"SELECT id FROM actors WHERE kind_rule = '{BOT_RULE}'", 1, small=True
         )[0]
-        flag, labels = detect(out_raw[keep], actor[keep], times[keep], rules.anomalies, bots)
-        judged = int(mention.max()) if len(mention) else 0
+        flag, labels = detect(out_raw, actor, times, rules.anomalies, bots)
+        dense = np.searchsorted(canon_ids, out_raw)
+        del out_raw
         batch = Batch(
-            mention=mention[keep],
+            mention=mention,
             output=dense,
-            source=source[keep],
-            actor=actor[keep],
-            time=times[keep],
-            tier=tier[keep],
-            promiscuous=promiscuous[keep],
-            single_publisher=single[keep],
+            source=source,
+            actor=actor,
+            time=times,
+            tier=tier,
+            promiscuous=promiscuous,
+            single_publisher=single,
             flag=flag,
             flag_labels=labels,
         )
-        del mention, out_raw, source, actor, times, tier, promiscuous, single, keep, dense
+        del mention, source, actor, times, tier, promiscuous, single, dense, flag
 
         stage("score")
-        computed = compute(batch, table, rules, n_out, now_s)
+        batch = batch.sorted()
+        computed = compute(batch, table, rules, n_out, now_s, presorted=True)
         del batch
         metrics = metric_totals(bulk.fetch_rows(conn, METRIC_SQL))
 
@@ -425,14 +445,20 @@ def rescore(
         contexts = _contexts(computed.sums.score, titles, days[canonical])
 
         stage("write")
+        tuned = bulk.prepare_bulk_write(conn, ("output_scores",))
         report.outputs = n_out
         report.scored = int((computed.sums.score > 0).sum())
         report.flagged = int((computed.batch.flag >= 0).sum())
         actor_rows = _actor_updates(conn, stats, begun)
+        del stats
         report.actors_updated = bulk.update_actor_stats(conn, actor_rows)
-        _write_scores(conn, rules, computed, table, canon_ids, metrics, contexts, begun)
+        del actor_rows
         _write_flags(conn, rules, computed, begun)
+        computed.batch = computed.batch.take(np.zeros(0, dtype=np.int64))
+        computed.status = computed.points = np.zeros(0)
+        _write_scores(conn, rules, computed, table, canon_ids, metrics, contexts, begun)
         conn.execute(delete(ScoreQueue).where(ScoreQueue.queued_at <= begun))
+        bulk.finish_bulk_write(conn, tuned)
     with transaction(engine) as session:
         set_cursor(
             session,
@@ -446,28 +472,40 @@ def rescore(
     return report
 
 
-def _contexts(scores: np.ndarray, titles: list, days: np.ndarray) -> Callable[[int], str]:
-    """A function giving output i's ``context`` JSON text (``{}`` without the context module)."""
+def _contexts(
+    scores: np.ndarray, titles: list, days: np.ndarray
+) -> Callable[[int, int], list[str]]:
+    """A function giving the ``context`` JSON texts of outputs lo..hi-1 (``{}`` without the
+    context module)."""
     try:
         from altscope.scoring.context import KINDS, context_arrays, journal_codes
     except ImportError:
-        return lambda i: "{}"
+        return lambda lo, hi: ["{}"] * (hi - lo)
     arrays = context_arrays(scores, journal_codes(titles), days)
-    columns = [(kind, *(a.tolist() for a in arrays[kind])) for kind in KINDS]
+    del titles[:]
 
-    def context(i: int) -> str:
+    means = {kind: _repeated_float_texts(arrays[kind].mean) for kind in KINDS}
+
+    def chunk(lo: int, hi: int) -> list[str]:
         parts = []
-        for kind, count, mean, rank, higher_than, pct in columns:
-            if count[i] <= 0:
-                parts.append(f'"{kind}":null')
-            else:
-                parts.append(
-                    f'"{kind}":{{"count":{count[i]},"mean":{float(mean[i])!r},'
-                    f'"rank":{rank[i]},"pct":{pct[i]},"higher_than":{higher_than[i]}}}'
-                )
-        return "{" + ",".join(parts) + "}"
+        for kind in KINDS:
+            a = arrays[kind]
+            count, rank, higher_than, pct = (
+                x[lo:hi].tolist() for x in (a.count, a.rank, a.higher_than, a.pct)
+            )
+            mean = means[kind][lo:hi].tolist()
+            template = f'"{kind}":{{{{"count":{{}},"mean":{{}},"rank":{{}},"pct":{{}},'
+            template += '"higher_than":{}}}'
+            null = f'"{kind}":null'
+            parts.append(
+                [
+                    null if c <= 0 else template.format(c, m, r, p, h)
+                    for c, m, r, p, h in zip(count, mean, rank, pct, higher_than, strict=True)
+                ]
+            )
+        return ["{" + ",".join(row) + "}" for row in zip(*parts, strict=True)]
 
-    return context
+    return chunk
 
 
 def _time_texts(conn: Any, seconds: np.ndarray) -> list[Any]:
@@ -483,14 +521,35 @@ def _time_texts(conn: Any, seconds: np.ndarray) -> list[Any]:
     return values
 
 
-def _history_texts(windows: dict[str, tuple[list[float], list[int]]]) -> list[str]:
-    """Every output's ``history`` JSON text (one format call per output)."""
-    entry = '"%s":{{"score":{!r},"posts":{}}}'
+def _history_texts(
+    windows: dict[str, tuple[np.ndarray, np.ndarray]], lo: int, hi: int
+) -> list[str]:
+    """The ``history`` JSON texts of outputs lo..hi-1 (one format call per output)."""
+    entry = '"%s":{{"score":{},"posts":{}}}'
     template = "{{" + ",".join(entry % name for name in windows) + "}}"
     columns = []
     for score, posts in windows.values():
-        columns += [[float(x) for x in score], posts]
+        columns += [_float_texts(score[lo:hi]), posts[lo:hi].tolist()]
     return [template.format(*row) for row in zip(*columns, strict=True)]
+
+
+def _float_texts(values: np.ndarray) -> list[str]:
+    """``repr`` of each float (as JSON writes it), fast when most are 0.0."""
+    texts = np.full(len(values), "0.0", dtype=object)
+    other = np.flatnonzero((values != 0) | np.signbit(values))
+    if len(other):
+        texts[other] = [repr(v) for v in values[other].tolist()]
+    return texts.tolist()
+
+
+def _repeated_float_texts(values: np.ndarray) -> np.ndarray:
+    """``repr`` of each float as an object array, each distinct value formatted once."""
+    unique, inverse = np.unique(values, return_inverse=True)
+    return np.array([repr(v) for v in unique.tolist()] or [""], dtype=object)[inverse]
+
+
+#: Outputs per chunk of rows built at once for the write.
+ROW_CHUNK = 50_000
 
 
 def _write_scores(
@@ -500,57 +559,111 @@ def _write_scores(
     table: SourceTable,
     canon_ids: np.ndarray,
     metrics: dict[int, dict[str, int]],
-    contexts: Callable[[int], str],
+    contexts: Callable[[int, int], list[str]],
     computed_at: datetime,
 ) -> None:
-    conn.execute(delete(OutputScore).where(OutputScore.rules_version == rules.version))
-    at = bulk.timestamp_value(conn)(computed_at)
-    n = len(canon_ids)
-    builder = RowBuilder(computed, table, n)
-    ids = canon_ids.tolist()
-    first = _time_texts(conn, computed.sums.first_time)
-    last = _time_texts(conn, computed.sums.last_time)
-    history = _history_texts(computed.windows)
-    version = rules.version
-    score, display = builder.score, builder.display
-    posts, accounts = builder.posts, builder.accounts
-    cats = builder.cats
-    flagged = builder.flags
+    bulk.write_rows(
+        conn,
+        "output_scores",
+        SCORE_COLUMNS,
+        _score_rows(conn, rules, computed, table, canon_ids, metrics, contexts, computed_at),
+        before=bulk.delete_version_sql(conn, "output_scores", rules.version),
+    )
 
-    def rows():
-        for i, output_id in enumerate(ids):
+
+def _score_rows(
+    conn: Any,
+    rules: Rules,
+    computed: Computed,
+    table: SourceTable,
+    canon_ids: np.ndarray,
+    metrics: dict[int, dict[str, int]],
+    contexts: Callable[[int, int], list[str]],
+    computed_at: datetime,
+) -> Iterator[tuple]:
+    """The ``output_scores`` rows, built ROW_CHUNK outputs at a time (lists stay small)."""
+    at = bulk.timestamp_value(conn)(computed_at)
+    version = rules.version
+    s = computed.sums
+    n = len(canon_ids)
+    bounds = np.searchsorted(s.group_output, np.arange(n + 1))
+    flagged: dict[int, list[FlagEffect]] = {}
+    for effect in computed.effects:
+        flagged.setdefault(effect.output, []).append(effect)
+    labels = computed.batch.flag_labels
+    keys, names, categories = table.keys, table.names, table.categories
+
+    def flag_list(i: int) -> str:
+        return _dumps(
+            [
+                {
+                    "kind": labels[e.label][0],
+                    "reason": labels[e.label][1],
+                    "mentions": e.mentions,
+                    "points_excluded": e.points_excluded,
+                }
+                for e in flagged[i]
+            ]
+        )
+
+    for lo in range(0, n, ROW_CHUNK):
+        hi = min(n, lo + ROW_CHUNK)
+        ids = canon_ids[lo:hi].tolist()
+        score, display = s.score[lo:hi].tolist(), s.display[lo:hi].tolist()
+        posts, accounts = s.posts[lo:hi].tolist(), s.accounts[lo:hi].tolist()
+        cats = computed.categories[lo:hi].tolist()
+        first = _time_texts(conn, s.first_time[lo:hi])
+        last = _time_texts(conn, s.last_time[lo:hi])
+        history = _history_texts(computed.windows, lo, hi)
+        context = contexts(lo, hi)
+        g0, g1 = int(bounds[lo]), int(bounds[hi])
+        g_start = (bounds[lo : hi + 1] - g0).tolist()
+        g_src = s.group_source[g0:g1].tolist()
+        g_score = s.group_score[g0:g1].tolist()
+        g_posts = s.group_posts[g0:g1].tolist()
+        g_accounts = s.group_accounts[g0:g1].tolist()
+        for k, output_id in enumerate(ids):
+            i = lo + k
             metric = metrics.get(output_id)
-            if posts[i] == 0 and metric is None:
+            if posts[k] == 0 and metric is None:
                 yield (
-                    output_id, version, 0.0, 0, 0, 0, "{}", EMPTY_CATEGORIES, history[i],
-                    contexts(i), "[]", None, None, at,
+                    output_id, version, 0.0, 0, 0, 0, "{}", EMPTY_CATEGORIES, history[k],
+                    context[k], "[]", None, None, at,
                 )  # fmt: skip
                 continue
+            sources = {}
+            for g in range(g_start[k], g_start[k + 1]):
+                src = g_src[g]
+                sources[keys[src]] = {
+                    "name": names[src],
+                    "category": categories[src],
+                    "posts": g_posts[g],
+                    "accounts": g_accounts[g],
+                    "score": g_score[g],
+                }
             yield (
                 output_id,
                 version,
-                score[i],
-                display[i],
-                posts[i],
-                accounts[i],
-                _dumps(builder.sources(i)),
-                _dumps(categories_json(cats[i], metric)),
-                history[i],
-                contexts(i),
-                _dumps(builder.flag_list(i)) if i in flagged else "[]",
-                first[i],
-                last[i],
+                score[k],
+                display[k],
+                posts[k],
+                accounts[k],
+                _dumps(sources),
+                _dumps(categories_json(cats[k], metric)),
+                history[k],
+                context[k],
+                flag_list(i) if i in flagged else "[]",
+                first[k],
+                last[k],
                 at,
             )
-
-    bulk.write_rows(conn, "output_scores", SCORE_COLUMNS, rows())
 
 
 EMPTY_CATEGORIES = orjson.dumps(categories_json([0] * 5, None)).decode()
 
 
 def _write_flags(conn: Any, rules: Rules, computed: Computed, detected_at: datetime) -> None:
-    conn.execute(delete(MentionFlag).where(MentionFlag.rules_version == rules.version))
+    conn.exec_driver_sql(*bulk.delete_version_sql(conn, "mention_flags", rules.version))
     batch = computed.batch
     flagged = np.flatnonzero(batch.flag >= 0)
     at = bulk.timestamp_value(conn)(detected_at)

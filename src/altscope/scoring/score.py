@@ -138,7 +138,15 @@ class Batch:
 
     def sorted(self) -> Batch:
         """The batch in scoring order: output, source, time, mention id."""
-        order = np.lexsort((self.mention, self.time, self.source, self.output))
+        order = None
+        if len(self) and bool((self.mention[1:] > self.mention[:-1]).all()):
+            order = packed_order(self.output, self.source, self.time)  # stable: ids ascending
+        elif len(self):  # e.g. PostgreSQL's heap order: by id first, then a stable packed sort
+            by_id = np.argsort(self.mention, kind="stable")
+            packed = packed_order(self.output[by_id], self.source[by_id], self.time[by_id])
+            order = None if packed is None else by_id[packed]
+        if order is None:
+            order = np.lexsort((self.mention, self.time, self.source, self.output))
         return self.take(order)
 
 
@@ -164,6 +172,24 @@ def tier_factors(rules: Rules) -> np.ndarray:
 def tier_code(tier: int | None) -> int:
     """The ``Batch.tier`` code of an outlet tier (unknown or beyond 3: unknown)."""
     return tier if tier in (1, 2, 3) else TIER_UNKNOWN
+
+
+def packed_order(*keys: np.ndarray) -> np.ndarray | None:
+    """A stable argsort by ``keys`` (most significant first) through one packed int64 key, or
+    None when their ranges do not fit in 63 bits (the caller falls back to ``np.lexsort``)."""
+    if not len(keys[0]):
+        return np.zeros(0, dtype=np.int64)
+    packed = np.zeros(len(keys[0]), dtype=np.int64)
+    bits = 0
+    for key in keys:
+        lo, hi = int(key.min()), int(key.max())
+        width = max(hi - lo, 0).bit_length()
+        bits += width
+        if bits > 62:
+            return None
+        packed <<= width
+        packed |= key.astype(np.int64) - lo
+    return np.argsort(packed, kind="stable")
 
 
 def _starts(*keys: np.ndarray) -> np.ndarray:
@@ -217,7 +243,9 @@ def score_batch(
     own = ~dedup | ((actor < 0) & (mode != MODES["per_distinct"]))
     key = np.where(own, -2 - eligible.astype(np.int64), key)
     out, s = batch.output[eligible], src[eligible]
-    order = np.lexsort((eligible, key, s, out))  # stable in scoring order within a key
+    order = packed_order(out, s, key)  # stable: in scoring order within a key
+    if order is None:
+        order = np.lexsort((eligible, key, s, out))
     first = _starts(out[order], s[order], key[order])
     repeat = np.ones(len(eligible), dtype=bool)
     repeat[order[first]] = False
@@ -274,7 +302,8 @@ def sums(batch: Batch, points: np.ndarray, n_outputs: int) -> Sums:
     has_actor = np.flatnonzero(batch.actor >= 0)
     if len(has_actor):
         span = int(batch.actor[has_actor].max()) + 1
-        pairs = np.unique(group[has_actor] * span + batch.actor[has_actor])
+        pairs = np.sort(group[has_actor] * span + batch.actor[has_actor])
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
         g_accounts = np.bincount(pairs // span, minlength=len(starts))
     else:
         g_accounts = np.zeros(len(starts), dtype=np.int64)
